@@ -1,0 +1,44 @@
+# Two commands: `make run` and `make test`. Both are idempotent and fast the second time.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= data/warehouse.duckdb
+export CARBON_BUDGET_DB ?= $(DB)
+
+.PHONY: run test install system-deps demo bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian chromium + CJK fonts for the browser test and PNG export (only when missing).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+$(DB): | $(STAMP)
+	$(BIN)/carbon-budget --db $(DB) demo
+
+demo: $(STAMP)
+	$(BIN)/carbon-budget --db $(DB) demo
+
+run: $(STAMP) $(DB)
+	$(BIN)/carbon-budget --db $(DB) serve
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(DB)
