@@ -1,0 +1,19 @@
+"""Carbon budget monitor: page config, language switch and navigation. No logic lives here."""
+from __future__ import annotations
+
+import streamlit as st
+
+from services.i18n import LANGS, lang, t
+
+st.set_page_config(page_title="碳排放预算监测 · Carbon budget monitor", page_icon="🌦️", layout="wide")
+
+if "lang" not in st.session_state:
+    st.session_state["lang"] = st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGS else "zh"
+
+with st.sidebar:
+    st.radio(t("language"), options=list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
+
+pages = [
+    st.Page("pages/overview.py", title=t("page_overview"), icon="🗄️", url_path="overview", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,118 @@
+"""`carbon-budget`: the command line. Exit codes: 0 done, 1 rejected input, 2 usage."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from warehouse import db
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_demo(args) -> int:
+    from warehouse.demo import build_demo
+
+    info = build_demo(args.db_path, n_cities=args.cities, as_of=args.as_of, seed=args.seed,
+                      co2_lag_months=args.co2_lag)
+    if not args.no_nowcast:
+        from cli import nowcast_cmd
+        info["nowcast"] = nowcast_cmd.run_and_store(args.db_path, as_of=None)["model_run"]
+    _print_json(info) if args.json else print(
+        f"demo province written to {info['path']}: {info['regions']} regions, "
+        f"{info['observations']:,} statistical values, {info['co2_accounted']:,} accounted CO2 months, as of {info['as_of']}")
+    return EXIT_OK
+
+
+def cmd_regions_load(args) -> int:
+    from warehouse import regions_io
+
+    result = regions_io.load_regions_file(args.db_path, args.file)
+    if result["errors"]:
+        for e in result["errors"]:
+            print(f"error: {e}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"{result['loaded']} regions loaded into {args.db_path}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from warehouse import queries
+
+    with db.connect(args.db_path) as con:
+        frame = queries.export(con, region=args.region, indicator=args.indicator, kind=args.kind, known_on=args.known_on)
+    if args.out:
+        frame.to_csv(args.out, index=False)
+        print(f"{len(frame):,} rows written to {args.out}", file=sys.stderr)
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    env = dict(os.environ, CARBON_BUDGET_DB=str(Path(args.db_path).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", args.address,
+           "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(cmd, env=env, cwd=str(ROOT))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="carbon-budget", description="Carbon budget monitor: warehouse, nowcast, budget status.")
+    p.add_argument("--db", dest="db_path", default=None, help="warehouse file (default $CARBON_BUDGET_DB or data/warehouse.duckdb)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="build the demo province warehouse (replaces the file)")
+    d.add_argument("--cities", type=int, default=12)
+    d.add_argument("--as-of", default=None, help="last month of driver data, YYYY-MM (default: last complete month)")
+    d.add_argument("--seed", type=int, default=20260101)
+    d.add_argument("--co2-lag", type=int, default=6, help="months accounted CO2 lags the drivers")
+    d.add_argument("--no-nowcast", action="store_true", help="skip the first nowcast run")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_demo)
+
+    r = sub.add_parser("regions", help="region reference data")
+    rsub = r.add_subparsers(dest="regions_command", required=True)
+    rl = rsub.add_parser("load", help="load a CSV code,name_zh,name_en,parent,level")
+    rl.add_argument("file")
+    rl.set_defaults(func=cmd_regions_load)
+
+    from cli import ingest_cmd, nowcast_cmd
+    ingest_cmd.add_parsers(sub)
+    nowcast_cmd.add_parsers(sub)
+
+    e = sub.add_parser("export", help="long CSV in canonical units with kind and batch")
+    e.add_argument("--region")
+    e.add_argument("--indicator")
+    e.add_argument("--kind", choices=["statistical", "estimated", "verified"])
+    e.add_argument("--known-on", help="values as known on this date (YYYY-MM-DD[ HH:MM:SS])")
+    e.add_argument("--out")
+    e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("serve", help="serve the app (default 127.0.0.1:8501)")
+    s.add_argument("--address", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8501)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.db_path = str(db.db_path(args.db_path))
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

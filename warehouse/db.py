@@ -1,0 +1,132 @@
+"""Opening the DuckDB warehouse and applying numbered migrations.
+
+The warehouse is the only package that opens DuckDB. Connections are short-lived: a reader opens
+read-only and closes; a writer opens, does one transaction and closes. DuckDB allows one writing
+process per file, so an open that finds the file locked by another process waits and retries.
+"""
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from warehouse import catalog
+
+DEFAULT_DB = Path("data") / "warehouse.duckdb"
+ENV_DB = "CARBON_BUDGET_DB"
+LOCK_WAIT_SECONDS = 30.0
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The warehouse file: explicit argument, else $CARBON_BUDGET_DB, else data/warehouse.duckdb."""
+    return Path(explicit or os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:  # file locked by another process
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def connect(path: str | os.PathLike | None = None, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a migrated warehouse (created and migrated on first write)."""
+    p = db_path(path)
+    if read_only and not p.exists():
+        raise FileNotFoundError(f"warehouse not found: {p} (run `carbon-budget demo` or `carbon-budget regions load`)")
+    if not read_only:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(p, read_only)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write connection inside one transaction: committed on success, rolled back on any error."""
+    with connect(path, read_only=False) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every numbered ``NNN_name.sql`` file, in order."""
+    out = []
+    for entry in resources.files("warehouse.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            out.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations, each in its own transaction; returns the schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT, applied_at TIMESTAMP)"
+    )
+    current = schema_version(con)
+    for version, name, sql in migration_files():
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            if version == 1:
+                load_reference_tables(con)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    return current
+
+
+def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)load the catalog, units and emission factors from the CSVs in data/."""
+    tables = {
+        "indicators": catalog.indicators(),
+        "units": catalog.units(),
+        "emission_factors": catalog.emission_factors(),
+    }
+    for table, frame in tables.items():
+        con.execute(f"DELETE FROM {table}")  # table names are constants above, never user text
+        con.register("_ref", frame)
+        cols = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _ref")
+        con.unregister("_ref")
+
+
+def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()

@@ -1,0 +1,169 @@
+"""Named read queries, all with bound parameters (no SQL is ever built from user text).
+
+Each function takes an open connection and returns a DataFrame or a plain value.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+# Values as known on a date: the latest row per key recorded on or before that moment.
+_KNOWN_ON = """
+SELECT region, period, indicator, value, kind, batch_id, recorded_at FROM (
+    SELECT *, row_number() OVER (
+        PARTITION BY region, period, indicator, kind ORDER BY recorded_at DESC, batch_id DESC) AS rn
+    FROM observations WHERE recorded_at <= ?::TIMESTAMP
+) WHERE rn = 1 AND value IS NOT NULL
+"""
+
+
+def regions(con: duckdb.DuckDBPyConnection, level: str | None = None) -> pd.DataFrame:
+    return con.execute(
+        "SELECT code, name_zh, name_en, parent, level FROM regions WHERE ? IS NULL OR level = ? ORDER BY code",
+        [level, level],
+    ).df()
+
+
+def aliases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT alias, code FROM region_aliases").df()
+
+
+def indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT code, name_zh, name_en, category, unit, frequency FROM indicators ORDER BY rowid").df()
+
+
+def units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT unit, canonical_unit, factor FROM units").df()
+
+
+def emission_factors(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM emission_factors ORDER BY indicator, year_from").df()
+
+
+def totals(con: duckdb.DuckDBPyConnection) -> dict:
+    """Headline counts: regions, indicators with data, current values by kind, latest month."""
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM regions),
+               count(DISTINCT indicator),
+               count(*) FILTER (WHERE kind = 'statistical'),
+               count(*) FILTER (WHERE kind = 'estimated'),
+               count(*) FILTER (WHERE kind = 'verified'),
+               max(period) FILTER (WHERE length(period) = 7)
+        FROM observations_current
+        """
+    ).fetchone()
+    keys = ["regions", "indicators", "statistical", "estimated", "verified", "latest_month"]
+    return dict(zip(keys, row))
+
+
+def holdings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per indicator and kind: regions covered, first and latest period, number of values."""
+    return con.execute(
+        """
+        SELECT o.indicator, i.name_zh, i.name_en, i.unit, o.kind,
+               count(DISTINCT o.region) AS regions, min(o.period) AS first_period,
+               max(o.period) AS latest_period, count(*) AS n_values
+        FROM observations_current o LEFT JOIN indicators i ON i.code = o.indicator
+        GROUP BY ALL ORDER BY o.indicator, o.kind
+        """
+    ).df()
+
+
+def latest_by_region(con: duckdb.DuckDBPyConnection, kind: str = "statistical") -> pd.DataFrame:
+    """Region × indicator matrix of the latest period held (one kind)."""
+    return con.execute(
+        """
+        SELECT region, indicator, max(period) AS latest_period
+        FROM observations_current WHERE kind = ? AND length(period) = 7 GROUP BY ALL
+        """,
+        [kind],
+    ).df()
+
+
+def series(con: duckdb.DuckDBPyConnection, region: str, indicators: list[str]) -> pd.DataFrame:
+    """Current values (all kinds) of some indicators for one region: region, period, indicator, value, kind, batch_id."""
+    return con.execute(
+        """
+        SELECT region, period, indicator, value, kind, batch_id FROM observations_current
+        WHERE region = ? AND indicator IN (SELECT unnest(?::TEXT[])) ORDER BY indicator, period, kind
+        """,
+        [region, list(indicators)],
+    ).df()
+
+
+def estimate_bands(con: duckdb.DuckDBPyConnection, region: str | None = None, indicator: str = "co2_total") -> pd.DataFrame:
+    """Bands and contributions of the current estimates (those of the latest model run)."""
+    return con.execute(
+        """
+        SELECT e.region, e.period, e.indicator, e.value, e.lo80, e.hi80, e.lo90, e.hi90, e.horizon, e.contributions, e.run_id
+        FROM estimates e
+        WHERE e.run_id = (SELECT max(run_id) FROM model_runs) AND e.indicator = ? AND (? IS NULL OR e.region = ?)
+        ORDER BY e.region, e.period
+        """,
+        [indicator, region, region],
+    ).df()
+
+
+def observations_frame(con: duckdb.DuckDBPyConnection, kind: str | None = "statistical",
+                       regions: list[str] | None = None) -> pd.DataFrame:
+    """Long frame region, period, indicator, value of current values (one kind or all)."""
+    return con.execute(
+        """
+        SELECT region, period, indicator, value, kind FROM observations_current
+        WHERE (?::TEXT IS NULL OR kind = ?) AND (?::TEXT[] IS NULL OR region IN (SELECT unnest(?::TEXT[])))
+        """,
+        [kind, kind, regions, regions],
+    ).df()
+
+
+def co2_by_source(con: duckdb.DuckDBPyConnection, region: str, year: int) -> pd.DataFrame:
+    """Accounted CO2 (万吨) of one region and year by fuel, from current statistical fuel data."""
+    return con.execute(
+        """
+        WITH fuel_months AS (
+            SELECT DISTINCT period FROM observations_current
+            WHERE region = ? AND kind = 'statistical' AND indicator LIKE 'fuel_%' AND period LIKE ?
+        )
+        SELECT o.indicator, i.name_zh, i.name_en, sum(o.value) AS quantity, i.unit,
+               sum(o.value * f.co2_per_unit) AS co2, count(*) AS months
+        FROM observations_current o
+        JOIN fuel_months m ON m.period = o.period
+        JOIN emission_factors f ON f.indicator = o.indicator
+             AND CAST(substr(o.period, 1, 4) AS INTEGER) BETWEEN f.year_from AND f.year_to
+        JOIN indicators i ON i.code = o.indicator
+        WHERE o.region = ? AND o.kind = 'statistical'
+        GROUP BY ALL ORDER BY co2 DESC
+        """,
+        [region, f"{int(year)}-%", region],
+    ).df()
+
+
+def export(con: duckdb.DuckDBPyConnection, region: str | None = None, indicator: str | None = None,
+           kind: str | None = None, known_on: str | None = None) -> pd.DataFrame:
+    """Long export in canonical units with kind and batch; ``known_on`` gives values as known then."""
+    source = "observations_current" if known_on is None else f"({_KNOWN_ON})"
+    params: list = [] if known_on is None else [known_on]
+    sql = f"""
+        SELECT o.region, o.period, o.indicator, o.value, i.unit, o.kind, o.batch_id
+        FROM {source} o LEFT JOIN indicators i ON i.code = o.indicator
+        WHERE (?::TEXT IS NULL OR o.region = ?) AND (?::TEXT IS NULL OR o.indicator = ?) AND (?::TEXT IS NULL OR o.kind = ?)
+        ORDER BY o.region, o.indicator, o.period, o.kind
+    """
+    return con.execute(sql, params + [region, region, indicator, indicator, kind, kind]).df()
+
+
+def known_on(con: duckdb.DuckDBPyConnection, when: str) -> pd.DataFrame:
+    """All values as they were known at ``when`` (a date or timestamp string)."""
+    return con.execute(_KNOWN_ON, [when]).df()
+
+
+def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "SELECT batch_id, created_at, created_by, origin, source_name, sha256, rows_in, rows_loaded, "
+        "rows_rejected, status, note FROM batches ORDER BY batch_id DESC"
+    ).df()
+
+
+def truth(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT region, period, indicator, value FROM demo_truth").df()
