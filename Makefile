@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/warehouse.duckdb
+PORT ?= 8501
 export CARBON_BUDGET_DB ?= $(DB)
 
 .PHONY: run test install system-deps demo bench clean
@@ -32,7 +33,7 @@ demo: $(STAMP)
 	$(BIN)/carbon-budget --db $(DB) demo
 
 run: $(STAMP) $(DB)
-	$(BIN)/carbon-budget --db $(DB) serve
+	$(BIN)/carbon-budget --db $(DB) serve --port $(PORT)
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest

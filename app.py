@@ -15,5 +15,6 @@ with st.sidebar:
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview"), icon="🗄️", url_path="overview", default=True),
+    st.Page("pages/accuracy.py", title=t("page_accuracy"), icon="🎯", url_path="accuracy"),
 ]
 st.navigation(pages).run()

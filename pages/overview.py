@@ -5,6 +5,7 @@ import streamlit as st
 
 from services import charts, data
 from services.i18n import name_col, t
+from warehouse.periods import is_month
 
 path, version = data.require_warehouse()
 st.title(t("page_overview"))
@@ -47,7 +48,7 @@ if series.empty:
     st.info(t("ov_no_series"))
 else:
     for code in chosen:
-        one = series[(series["indicator"] == code) & (series["period"].str.len() == 7)]
+        one = series[(series["indicator"] == code) & is_month(series["period"])]
         if one.empty:
             continue
         st.altair_chart(charts.series_chart(one, bands if code == "co2_total" else None, ind_labels[code]), width="stretch")

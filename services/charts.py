@@ -45,3 +45,15 @@ def bar_chart(frame: pd.DataFrame, label_col: str, value_col: str, value_title: 
         y=alt.Y(f"{label_col}:N", sort="-x", title=None),
         tooltip=[label_col, alt.Tooltip(f"{value_col}:Q", format=",.1f")],
     ).properties(height=alt.Step(24)).configure(font=FONT)
+
+
+def horizon_chart(summary: pd.DataFrame, x_title: str, y_title: str, color_title: str) -> alt.Chart:
+    """MAPE by horizon, one line per model; the product's model drawn thick."""
+    frame = summary.assign(is_main=summary["model"] == "lightgbm")
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("horizon:O", title=x_title),
+        y=alt.Y("mape:Q", title=y_title, axis=alt.Axis(format="%")),
+        color=alt.Color("model_label:N", title=color_title),
+        strokeWidth=alt.condition("datum.is_main", alt.value(4), alt.value(1.5)),
+        tooltip=["model_label", "horizon", alt.Tooltip("mape:Q", format=".1%")],
+    ).properties(height=300).configure(font=FONT)

@@ -79,3 +79,40 @@ def t(key: str, **fmt) -> str:
 def name_col() -> str:
     """Column holding names in the session's language (name_zh / name_en)."""
     return "name_zh" if lang() == "zh" else "name_en"
+
+TEXT.update({
+    # model & accuracy
+    "acc_intro": ("电-碳模型（LightGBM）与简单基线方法在模型从未见过的数据上的滚动回测误差。数值越小越好。",
+                  "Rolling-origin backtest error of the electricity-to-carbon model (LightGBM) and simple baselines, "
+                  "scored on data the model never saw. Lower is better."),
+    "acc_no_run": ("尚无模型运行记录。请运行 `carbon-budget nowcast`。", "No model run yet. Run `carbon-budget nowcast`."),
+    "acc_latest_run": ("最近一次模型运行", "Latest model run"),
+    "acc_run_line": ("运行 #{run_id}，时间 {created_at}；数据截至 {as_of}，碳排放统计截至 {data_cut}；估算值 {n} 个。",
+                     "Run #{run_id} at {created_at}; data as of {as_of}, CO2 statistics up to {data_cut}; {n} estimates."),
+    "acc_beats": ("LightGBM 平均误差 {lgb:.1%}，优于最佳基线 {best}（{best_mape:.1%}）。",
+                  "LightGBM mean error {lgb:.1%} beats the best baseline, {best} ({best_mape:.1%})."),
+    "acc_loses": ("注意：LightGBM 平均误差 {lgb:.1%}，未能优于基线 {best}（{best_mape:.1%}）。估算仍可参考，但请以该基线为对照。",
+                  "Caution: LightGBM mean error {lgb:.1%} does not beat the baseline {best} ({best_mape:.1%}). "
+                  "Read the estimates against that baseline."),
+    "acc_by_horizon": ("各模型按预测步长的平均绝对百分比误差（MAPE）", "MAPE by horizon, every model"),
+    "acc_table": ("回测明细（全部城市合并）", "Backtest table (all cities pooled)"),
+    "acc_coverage": ("预测区间的实际覆盖率", "Empirical coverage of the prediction intervals"),
+    "acc_cov80": ("80% 区间覆盖率", "80% interval coverage"),
+    "acc_cov90": ("90% 区间覆盖率", "90% interval coverage"),
+    "acc_per_city": ("分城市误差", "Error per city"),
+    "acc_skipped": ("未估算的地区", "Regions without an estimate"),
+    "acc_noise": ("示范省噪声底线：真实排放与核算排放之间的误差 {floor:.1%}（模型不可能低于此值）。",
+                  "Demo noise floor: error between the true and the accounted emissions, {floor:.1%} (no model can beat it)."),
+    "col_model": ("模型", "Model"),
+    "col_horizon": ("步长（月）", "Horizon (months)"),
+    "col_mape": ("MAPE", "MAPE"),
+    "col_median_ape": ("中位 APE", "Median APE"),
+    "col_bias": ("偏差", "Bias"),
+    "col_reason": ("原因", "Reason"),
+    "col_region": ("地区", "Region"),
+    "model_lightgbm": ("LightGBM 电-碳模型", "LightGBM electricity-to-carbon"),
+    "model_naive_seasonal": ("去年同期", "Same month last year"),
+    "model_ratio_yoy": ("去年同期 × 用电增速", "Last year × electricity growth"),
+    "model_ratio_12m": ("近12月碳电比", "12-month carbon/electricity ratio"),
+    "model_ridge": ("岭回归", "Ridge regression"),
+})

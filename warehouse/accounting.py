@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warehouse import catalog
+from warehouse import catalog, periods
 
 GRID_INDICATOR = "elec_net_import"
 
@@ -30,7 +30,7 @@ def account_by_source(obs: pd.DataFrame) -> pd.DataFrame:
     Returns region, period, indicator, co2 for fuel indicators and net imports of accounted months.
     """
     factors = factor_table()
-    monthly = obs[obs["period"].str.len() == 7]
+    monthly = obs[periods.is_month(obs["period"])]
     monthly = monthly[monthly["indicator"].isin(factors["indicator"].unique())].copy()
     if monthly.empty:
         return pd.DataFrame(columns=["region", "period", "indicator", "co2"])

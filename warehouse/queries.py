@@ -49,7 +49,7 @@ def totals(con: duckdb.DuckDBPyConnection) -> dict:
                count(*) FILTER (WHERE kind = 'statistical'),
                count(*) FILTER (WHERE kind = 'estimated'),
                count(*) FILTER (WHERE kind = 'verified'),
-               max(period) FILTER (WHERE length(period) = 7)
+               max(period) FILTER (WHERE regexp_full_match(period, '\d{4}-\d{2}'))
         FROM observations_current
         """
     ).fetchone()
@@ -75,7 +75,7 @@ def latest_by_region(con: duckdb.DuckDBPyConnection, kind: str = "statistical") 
     return con.execute(
         """
         SELECT region, indicator, max(period) AS latest_period
-        FROM observations_current WHERE kind = ? AND length(period) = 7 GROUP BY ALL
+        FROM observations_current WHERE kind = ? AND regexp_full_match(period, '\d{4}-\d{2}') GROUP BY ALL
         """,
         [kind],
     ).df()
@@ -167,3 +167,24 @@ def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def truth(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT region, period, indicator, value FROM demo_truth").df()
+
+
+def latest_model_run(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The latest nowcast run with its backtest summary/metrics and its number of estimates."""
+    from warehouse import model_runs
+
+    run = model_runs.latest_run(con)
+    if run is not None:
+        run["n_estimates"] = con.execute("SELECT count(*) FROM estimates WHERE run_id = ?", [run["run_id"]]).fetchone()[0]
+    return run
+
+
+def noise_floor(con: duckdb.DuckDBPyConnection) -> float | None:
+    """Demo only: mean absolute % error between the generator's truth and the accounted CO2."""
+    return con.execute(
+        """
+        SELECT avg(abs(o.value - t.value) / t.value) FROM demo_truth t
+        JOIN observations_current o ON o.region = t.region AND o.period = t.period
+             AND o.indicator = t.indicator AND o.kind = 'statistical'
+        """
+    ).fetchone()[0]

@@ -1,0 +1,233 @@
+"""Overspend alerts (预警) with reasons written from the data, in Chinese and English.
+
+For every city at orange or red, :func:`build_alerts` writes a reason such as
+"1–10月累计排放超时序进度 8.3%，主要因粗钢产量同比 +12.0%" /
+"Jan–Oct cumulative emissions 8.3% ahead of schedule, mainly crude steel output +12.0% yoy".
+
+Drivers are explained two ways, both over months 1..m of the year:
+(a) nowcast driver-group contributions (dict group -> 万吨 per estimated month): the change
+    against the same months of last year when last year's contributions exist, else the level;
+    the group adding most is named;
+(b) year-on-year change of each driver indicator, weighted by ``config.DRIVER_RELEVANCE``
+    (negative for clean generation, so falling hydro output counts as pushing emissions up);
+    the ``config.TOP_DRIVERS`` highest positive scores are named.
+"""
+from __future__ import annotations
+
+import json
+from typing import Mapping
+
+import pandas as pd
+
+from budget import config
+from budget.periods import monthly_frame, span_label
+from budget.policy import policy_cases, recommend_policies
+
+ALERT_COLUMNS = [
+    "region", "year", "month", "warning_level", "status", "deviation", "p_overspend", "run_out_month",
+    "projects", "drivers", "contributions", "reason_zh", "reason_en", "policy_cases", "policies",
+]
+
+
+def driver_changes(drivers: pd.DataFrame, year: int, month: int, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Year-on-year change by driver over months 1..m (months present in both years).
+
+    ``drivers``: region, period (YYYY-MM), indicator, value. ``catalog``: code, name_zh, name_en
+    (data/indicators.csv). Returns region, indicator, name_zh, name_en, value, value_last_year,
+    yoy (fraction), relevance, score = relevance × yoy; sorted by region then score descending.
+    Indicators without a relevance in config are dropped.
+    """
+    d = drivers[drivers["indicator"].isin(list(config.DRIVER_RELEVANCE))]
+    frames = []
+    for ind, g in d.groupby("indicator"):
+        m = monthly_frame(g[["region", "period", "value"]])
+        m = m[(m["month"] <= month) & m["year"].isin([year, year - 1])]
+        wide = m.pivot_table(index=["region", "month"], columns="year", values="value", aggfunc="sum")
+        if year not in wide.columns or year - 1 not in wide.columns:
+            continue
+        wide = wide.dropna(subset=[year, year - 1])
+        s = wide.groupby(level="region")[[year, year - 1]].sum()
+        frames.append(pd.DataFrame({"region": s.index.astype(str), "indicator": ind,
+                                    "value": s[year].to_numpy(), "value_last_year": s[year - 1].to_numpy()}))
+    cols = ["region", "indicator", "name_zh", "name_en", "value", "value_last_year", "yoy", "relevance", "score"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["value_last_year"] > 0]
+    out["yoy"] = out["value"] / out["value_last_year"] - 1
+    out["relevance"] = out["indicator"].map(config.DRIVER_RELEVANCE).astype(float)
+    out["score"] = out["relevance"] * out["yoy"]
+    names = catalog.set_index("code") if catalog is not None else pd.DataFrame(columns=["name_zh", "name_en"])
+    out["name_zh"] = out["indicator"].map(names["name_zh"]).fillna(out["indicator"])
+    out["name_en"] = out["indicator"].map(names["name_en"]).fillna(out["indicator"])
+    return out[cols].sort_values(["region", "score"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _contrib_dict(x) -> dict:
+    if isinstance(x, str):
+        try:
+            x = json.loads(x)
+        except ValueError:
+            return {}
+    return {str(k): float(v) for k, v in x.items()} if isinstance(x, Mapping) else {}
+
+
+def contribution_changes(estimates: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
+    """Nowcast contributions summed over months 1..m: region, group, value (万吨), basis.
+
+    ``estimates``: region, period (YYYY-MM), contributions (dict or JSON). basis = 'yoy' (value =
+    change against the same months of last year, when both years have contributions) or 'level'.
+    Sorted by region, then value descending.
+    """
+    rows = []
+    for r in estimates.itertuples():
+        p = str(r.period)
+        if len(p) != 7:
+            continue
+        y, m = int(p[:4]), int(p[5:7])
+        if m <= month and y in (year, year - 1):
+            for k, v in _contrib_dict(r.contributions).items():
+                rows.append((str(r.region), y, m, k, v))
+    df = pd.DataFrame(rows, columns=["region", "year", "month", "group", "value"])
+    out = []
+    for region, g in df.groupby("region"):
+        cur, prev = g[g["year"] == year], g[g["year"] == year - 1]
+        common = sorted(set(cur["month"]) & set(prev["month"]))
+        if common:
+            a = cur[cur["month"].isin(common)].groupby("group")["value"].sum()
+            b = prev[prev["month"].isin(common)].groupby("group")["value"].sum()
+            delta = a.sub(b, fill_value=0.0)
+            out += [(region, k, float(v), "yoy") for k, v in delta.items()]
+        elif len(cur):
+            out += [(region, k, float(v), "level") for k, v in cur.groupby("group")["value"].sum().items()]
+    res = pd.DataFrame(out, columns=["region", "group", "value", "basis"])
+    return res.sort_values(["region", "value"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _group_label(group: str, lang: str, catalog: pd.DataFrame | None) -> str:
+    if catalog is not None:
+        hit = catalog[catalog["code"] == group]
+        if len(hit):
+            return str(hit.iloc[0][f"name_{lang}"])
+    return config.label(config.DRIVER_GROUP_LABELS, group, lang)
+
+
+def _pct(x: float, signed: bool = False) -> str:
+    return f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
+
+
+def _reason(row, drivers: pd.DataFrame, contribs: pd.DataFrame, projects: list[str],
+            catalog: pd.DataFrame | None, lang: str) -> str:
+    m, dev, p = int(row.month), row.deviation, row.p_overspend
+    span = span_label(m, lang)
+    zh = lang == "zh"
+    ahead = bool(pd.notna(dev) and dev > 0)
+    if ahead:
+        head = f"{span}累计排放超时序进度 {_pct(dev)}" if zh else f"{span} cumulative emissions {_pct(dev)} ahead of schedule"
+    else:
+        head = f"{span}累计排放较时序进度 {_pct(dev, True)}" if zh else f"{span} cumulative emissions {_pct(dev, True)} against schedule"
+    if pd.notna(p) and p >= config.ORANGE_P_OVERSPEND:
+        if ahead:
+            head += f"（全年超支概率 {p * 100:.0f}%）" if zh else f" (probability of overspending the year: {p * 100:.0f}%)"
+        else:
+            head += f"，但全年超支概率 {p * 100:.0f}%" if zh else f", but the probability of overspending the year is {p * 100:.0f}%"
+    parts = [head]
+    if len(drivers):
+        items = []
+        for d in drivers.itertuples():
+            if zh:
+                items.append(f"{d.name_zh}同比 {_pct(d.yoy, True)}")
+            else:
+                name = str(d.name_en)
+                items.append(f"{name[:1].lower() + name[1:]} {_pct(d.yoy, True)} yoy")
+        parts.append(("，主要因" if zh else ", mainly ") + ("、" if zh else ", ").join(items))
+    tail = []
+    if len(contribs):
+        c = contribs.iloc[0]
+        g = _group_label(str(c["group"]), lang, catalog)
+        if c["basis"] == "yoy":
+            tail.append(f"快算模型归因：{g}同比 {c['value']:+.1f} 万吨" if zh else f"nowcast attribution: {g} {c['value']:+.1f} (10^4 t) yoy")
+        else:
+            tail.append(f"快算模型归因：{g}贡献 {c['value']:.1f} 万吨" if zh else f"nowcast attribution: {g} contributes {c['value']:.1f} (10^4 t)")
+    if isinstance(row.run_out_month, str) and row.run_out_month:
+        y, mo = int(row.run_out_month[:4]), int(row.run_out_month[5:7])
+        tail.append(f"按当前趋势预计{y}年{mo}月用尽年度预算" if zh else
+                    f"at the current trend the annual budget runs out in {span_label(mo, 'en').split('–')[-1]} {y}")
+    if projects:
+        tail.append(("单列项目：" if zh else "separately-listed project: ") + ("、" if zh else ", ").join(projects))
+    text = parts[0] + "".join(parts[1:])
+    if tail:
+        text += ("；" if zh else "; ") + ("；" if zh else "; ").join(tail)
+    return text + ("。" if zh else ".")
+
+
+def _projects_by_region(major_projects) -> dict[str, list[str]]:
+    if major_projects is None:
+        return {}
+    if isinstance(major_projects, pd.DataFrame):
+        out: dict[str, list[str]] = {}
+        for r in major_projects.itertuples():
+            out.setdefault(str(r.region), [])
+            if str(r.project) not in out[str(r.region)]:
+                out[str(r.region)].append(str(r.project))
+        return out
+    return {str(k): ([v] if isinstance(v, str) else list(v)) for k, v in major_projects.items()}
+
+
+def build_alerts(
+    progress: pd.DataFrame,
+    *,
+    drivers: pd.DataFrame | None = None,
+    indicator_catalog: pd.DataFrame | None = None,
+    estimates: pd.DataFrame | None = None,
+    major_projects=None,
+    toolbox: pd.DataFrame | None = None,
+    levels: tuple[str, ...] = ("red", "orange"),
+) -> pd.DataFrame:
+    """Alerts for every city (province row excluded) whose warning_level is in ``levels``.
+
+    Inputs: ``progress`` from ``compute_progress``; ``drivers`` long frame region, period,
+    indicator, value; ``indicator_catalog`` code, name_zh, name_en (data/indicators.csv);
+    ``estimates`` nowcast rows region, period, contributions; ``major_projects`` mapping region ->
+    project name(s) or a frame region, project (e.g. ``balances.projects`` for the year).
+
+    Returns ``ALERT_COLUMNS``, red first then by deviation: drivers (records region, indicator,
+    name_zh, name_en, yoy, score), contributions (records group, value, basis), projects (list),
+    reason_zh, reason_en, policy_cases (list of toolbox cases; 'major_project' added for a city
+    with a separately-listed project), policies (toolbox records of the recommended mix).
+    """
+    cities = progress[~progress["is_province"].astype(bool)]
+    sel = cities[cities["warning_level"].isin(levels)]
+    if sel.empty:
+        return pd.DataFrame(columns=ALERT_COLUMNS)
+    year, month = int(sel["year"].iloc[0]), int(sel["month"].iloc[0])
+    dch = driver_changes(drivers, year, month, indicator_catalog) if drivers is not None else None
+    cch = contribution_changes(estimates, year, month) if estimates is not None else None
+    projects = _projects_by_region(major_projects)
+    rows = []
+    for row in sel.itertuples():
+        region = str(row.region)
+        top = pd.DataFrame(columns=["region", "indicator", "name_zh", "name_en", "yoy", "score"])
+        if dch is not None:
+            top = dch[(dch["region"] == region) & (dch["score"] >= config.MIN_DRIVER_SCORE)].head(config.TOP_DRIVERS)
+        cont = pd.DataFrame(columns=["group", "value", "basis"])
+        if cch is not None:
+            cont = cch[(cch["region"] == region) & (cch["value"] > 0)][["group", "value", "basis"]]
+        proj = projects.get(region, [])
+        status_for_mix = row.status if isinstance(row.status, str) else "overspend"
+        cases = policy_cases(status_for_mix, bool(proj))
+        rows.append({
+            "region": region, "year": year, "month": month, "warning_level": row.warning_level,
+            "status": row.status, "deviation": row.deviation, "p_overspend": row.p_overspend,
+            "run_out_month": row.run_out_month, "projects": proj,
+            "drivers": top[["region", "indicator", "name_zh", "name_en", "yoy", "score"]].to_dict("records"),
+            "contributions": cont.to_dict("records"),
+            "reason_zh": _reason(row, top, cont, proj, indicator_catalog, "zh"),
+            "reason_en": _reason(row, top, cont, proj, indicator_catalog, "en"),
+            "policy_cases": cases,
+            "policies": recommend_policies(status_for_mix, bool(proj), toolbox).to_dict("records"),
+        })
+    out = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    out["_sev"] = out["warning_level"].map(config.LEVEL_SEVERITY)
+    out = out.sort_values(["_sev", "deviation"], ascending=[False, False], kind="stable").drop(columns="_sev")
+    return out.reset_index(drop=True)

@@ -1,0 +1,212 @@
+"""The single home for the budget package's thresholds, colours and domain labels.
+
+Every number the budget logic compares against lives here, with the reason for its value.
+Labels are *domain* labels (statuses, warning levels, ledger entry types, ledger error messages);
+the app keeps its own translation table for ordinary UI text.
+"""
+from __future__ import annotations
+
+# --------------------------------------------------------------------------------------------
+# Status: deviation = execution_rate / schedule_progress - 1 (时序进度偏差)
+# --------------------------------------------------------------------------------------------
+#: |deviation| <= STATUS_TOLERANCE -> balance (平衡); below -> surplus (盈余); above -> overspend (超支).
+#: Both edges belong to "balance" (deviation exactly +3% is still balance).
+STATUS_TOLERANCE = 0.03
+
+STATUSES = ("surplus", "balance", "overspend")
+
+# --------------------------------------------------------------------------------------------
+# Warning levels (预警等级). A level is reached when EITHER condition holds.
+# --------------------------------------------------------------------------------------------
+#: red (一级, severe): deviation strictly above +8%, or probability of overspend >= 0.8.
+RED_DEVIATION = 0.08
+RED_P_OVERSPEND = 0.8
+#: orange (二级, tight): deviation strictly above +3%, or probability of overspend >= 0.5.
+ORANGE_DEVIATION = 0.03
+ORANGE_P_OVERSPEND = 0.5
+#: green (三级): on track.
+WARNING_LEVELS = ("red", "orange", "green")
+#: Severity order used for sorting (higher = more severe).
+LEVEL_SEVERITY = {"green": 0, "orange": 1, "red": 2}
+
+#: Deviations are rounded to this many decimals before comparison, so that 1.03 / 1.0 - 1
+#: (= 0.030000000000000027 in binary floating point) is treated as exactly +3%.
+COMPARISON_DECIMALS = 10
+
+# --------------------------------------------------------------------------------------------
+# Ledger rules
+# --------------------------------------------------------------------------------------------
+#: Default share of the province's annual total set aside as reserve (预留). The Beijing rule caps
+#: the adjustment quantity at 5%; the plan refuses reserve shares above RESERVE_SHARE_MAX.
+RESERVE_SHARE_DEFAULT = 0.03
+RESERVE_SHARE_MAX = 0.05
+#: A region may advance (预支) at most this share of its next-year budget (as it stood before any
+#: advance) into the current year; cumulative over all advances for that year.
+ADVANCE_CAP_SHARE = 0.05
+#: Name of the province-held reserve account in ledger entries (from_region / to_region).
+RESERVE_ACCOUNT = "reserve"
+#: Absolute tolerance (万吨) for "more than the account holds" and balance checks.
+LEDGER_TOLERANCE = 1e-6
+
+ENTRY_TYPES = (
+    "allocation",
+    "reserve_set_aside",
+    "reserve_release",
+    "transfer",
+    "advance",
+    "separately_listed",
+    "adjustment",
+)
+
+# --------------------------------------------------------------------------------------------
+# Progress and probability of overspend
+# --------------------------------------------------------------------------------------------
+#: Years of complete monthly history used for the seasonal schedule pattern.
+SEASONAL_YEARS = 3
+#: z-value of a two-sided 90% normal band: sd = (hi90 - lo90) / (2 * Z90).
+Z90 = 1.6448536269514722
+#: Projection of a month h months after the last month with data: mean = same month last year x
+#: trend; sd = PROJECTION_CV_PER_MONTH x mean x sqrt(h). Errors of the projected months are taken
+#: as fully correlated (one common trend error), those of the estimated months as independent.
+PROJECTION_CV_PER_MONTH = 0.03
+#: Recent year-on-year trend = sum of the last TREND_MONTHS months with data in the year / same
+#: months a year earlier, clipped to TREND_CLIP.
+TREND_MONTHS = 3
+TREND_CLIP = (0.7, 1.3)
+
+# --------------------------------------------------------------------------------------------
+# Alerts: how strongly a driver's year-on-year change moves CO2 (approximate carbon relevance,
+# sign -1 for clean generation whose growth lowers emissions). Score = relevance x yoy change.
+# Drivers missing here are ignored when explaining an alert.
+# --------------------------------------------------------------------------------------------
+DRIVER_RELEVANCE = {
+    "gen_thermal": 1.0,
+    "fuel_raw_coal": 1.0,
+    "out_crude_steel": 1.0,
+    "out_pig_iron": 0.9,
+    "out_cement": 0.9,
+    "fuel_coke": 0.8,
+    "elec_total": 0.7,
+    "elec_secondary": 0.7,
+    "out_flat_glass": 0.6,
+    "out_nonferrous": 0.6,
+    "out_ethylene": 0.6,
+    "elec_net_import": 0.5,
+    "fuel_diesel": 0.5,
+    "fuel_gasoline": 0.5,
+    "fuel_natural_gas": 0.5,
+    "fuel_fuel_oil": 0.4,
+    "fuel_kerosene": 0.3,
+    "fuel_lpg": 0.3,
+    "out_steel_products": 0.4,
+    "elec_tertiary": 0.4,
+    "elec_residential": 0.3,
+    "elec_primary": 0.1,
+    "gen_hydro": -0.5,
+    "gen_wind": -0.5,
+    "gen_solar": -0.5,
+    "gen_nuclear": -0.5,
+}
+#: A driver must have moved at least this much (relevance-weighted yoy) to be named.
+MIN_DRIVER_SCORE = 0.01
+#: How many drivers an alert names.
+TOP_DRIVERS = 2
+
+# --------------------------------------------------------------------------------------------
+# Colours (hex) per status and warning level
+# --------------------------------------------------------------------------------------------
+STATUS_COLORS = {"surplus": "#2e7d32", "balance": "#1565c0", "overspend": "#c62828"}
+LEVEL_COLORS = {"red": "#d32f2f", "orange": "#f57c00", "green": "#388e3c"}
+MISSING_COLOR = "#9e9e9e"
+
+# --------------------------------------------------------------------------------------------
+# Domain labels (zh / en)
+# --------------------------------------------------------------------------------------------
+STATUS_LABELS = {
+    "surplus": {"zh": "盈余", "en": "Surplus"},
+    "balance": {"zh": "平衡", "en": "Balance"},
+    "overspend": {"zh": "超支", "en": "Overspend"},
+}
+LEVEL_LABELS = {
+    "red": {"zh": "一级预警（严重）", "en": "Level 1 (severe)"},
+    "orange": {"zh": "二级预警（偏紧）", "en": "Level 2 (tight)"},
+    "green": {"zh": "三级（正常）", "en": "Level 3 (on track)"},
+}
+ENTRY_TYPE_LABELS = {
+    "allocation": {"zh": "分配", "en": "Allocation"},
+    "reserve_set_aside": {"zh": "预留储备", "en": "Reserve set-aside"},
+    "reserve_release": {"zh": "储备下达", "en": "Reserve release"},
+    "transfer": {"zh": "调剂", "en": "Transfer"},
+    "advance": {"zh": "预支", "en": "Advance"},
+    "separately_listed": {"zh": "单列指标", "en": "Separately-listed quota"},
+    "adjustment": {"zh": "调整", "en": "Adjustment"},
+}
+POLICY_CASE_LABELS = {
+    "surplus": {"zh": "盈余情境", "en": "Surplus"},
+    "balance": {"zh": "平衡情境", "en": "Balance"},
+    "overspend": {"zh": "超支情境", "en": "Overspend"},
+    "major_project": {"zh": "重大项目导致预算偏紧", "en": "Major project straining the budget"},
+}
+INSTRUMENT_TYPE_LABELS = {
+    "control": {"zh": "管控类", "en": "Control"},
+    "economic": {"zh": "经济类", "en": "Economic"},
+    "information": {"zh": "信息类", "en": "Information"},
+}
+#: Nowcast driver groups (contribution keys) that are not indicator codes.
+DRIVER_GROUP_LABELS = {
+    "power": {"zh": "电力", "en": "power"},
+    "industry": {"zh": "工业产品产量", "en": "industrial output"},
+    "energy": {"zh": "能源消费", "en": "energy consumption"},
+    "economy": {"zh": "经济", "en": "economy"},
+    "seasonal": {"zh": "季节因素", "en": "seasonality"},
+    "trend": {"zh": "趋势", "en": "trend"},
+}
+#: Ledger error messages; ``{...}`` fields come from LedgerError.params.
+LEDGER_ERROR_MESSAGES = {
+    "unknown_type": {"zh": "未知的账目类型：{type}", "en": "Unknown entry type: {type}"},
+    "invalid_amount": {"zh": "金额无效：{amount}", "en": "Invalid amount: {amount}"},
+    "invalid_year": {"zh": "年份无效：{year}", "en": "Invalid year: {year}"},
+    "missing_field": {"zh": "缺少字段：{field}", "en": "Missing field: {field}"},
+    "same_region": {"zh": "调出与调入地区相同：{region}", "en": "Transfer from and to the same region: {region}"},
+    "duplicate_entry_id": {"zh": "账目编号重复：{entry_id}", "en": "Duplicate entry id: {entry_id}"},
+    "insufficient_budget": {
+        "zh": "{region} {year}年预算 {available:.2f} 万吨，不足以调出 {amount:.2f} 万吨",
+        "en": "{region} has {available:.2f} (10^4 t) in {year}, cannot give {amount:.2f}",
+    },
+    "insufficient_reserve": {
+        "zh": "{year}年储备 {available:.2f} 万吨，不足以下达 {amount:.2f} 万吨",
+        "en": "Reserve for {year} is {available:.2f} (10^4 t), cannot release {amount:.2f}",
+    },
+    "no_next_year_budget": {
+        "zh": "{region} 没有 {next_year} 年预算，无法预支",
+        "en": "{region} has no budget for {next_year} to advance from",
+    },
+    "advance_over_cap": {
+        "zh": "{region} 预支累计 {total:.2f} 万吨，超过上限 {cap:.2f} 万吨（下一年预算的 {share:.0%}）",
+        "en": "{region} advance total {total:.2f} exceeds the cap {cap:.2f} ({share:.0%} of next year's budget)",
+    },
+    "negative_budget": {
+        "zh": "调整后 {region} {year}年预算为负（{result:.2f} 万吨）",
+        "en": "Adjustment would make {region}'s {year} budget negative ({result:.2f})",
+    },
+    "reserve_over_max": {
+        "zh": "储备比例 {share:.1%} 超过上限 {max:.0%}",
+        "en": "Reserve share {share:.1%} exceeds the maximum {max:.0%}",
+    },
+    "allocation_exceeds_total": {
+        "zh": "{year}年储备与单列指标（{claimed:.2f} 万吨）超过省级总量 {total:.2f} 万吨",
+        "en": "Reserve and separately-listed quota for {year} ({claimed:.2f}) exceed the province total {total:.2f}",
+    },
+    "unbalanced": {
+        "zh": "{year}年账不平：差额 {gap:.4f} 万吨",
+        "en": "Books do not balance for {year}: gap {gap:.4f} (10^4 t)",
+    },
+}
+
+
+def label(table: dict, key: str, lang: str = "zh") -> str:
+    """Label of ``key`` in one of the tables above, in ``lang`` ('zh' or 'en'); the key itself if absent."""
+    entry = table.get(key)
+    if entry is None:
+        return str(key)
+    return entry.get(lang, entry.get("en", str(key)))

@@ -1,0 +1,100 @@
+"""Period strings (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``) and the annual/monthly reshaping the budget needs."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(year: int, month: int) -> str:
+    """'YYYY-MM'."""
+    return f"{int(year):04d}-{int(month):02d}"
+
+
+def span_label(month: int, lang: str) -> str:
+    """Months 1..m as text: '1–10月' / 'Jan–Oct' ('1月' / 'Jan' when m = 1)."""
+    if lang == "zh":
+        return "1月" if month == 1 else f"1–{month}月"
+    return "Jan" if month == 1 else f"Jan–{MONTH_ABBR[month - 1]}"
+
+
+def previous_quarter_end(year: int, month: int) -> tuple[int, int]:
+    """Last month of the quarter before the one containing ``month``: (2026, 10) -> (2026, 9); (2026, 3) -> (2025, 12)."""
+    q_start = 3 * ((month - 1) // 3) + 1
+    if q_start == 1:
+        return year - 1, 12
+    return year, q_start - 1
+
+
+def monthly_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``df`` whose ``period`` is a month, with int columns ``year`` and ``month`` added.
+
+    Where a (region, period) appears more than once, a 'statistical' row (column ``kind``) wins over
+    others, then the last row. ``value`` becomes float.
+    """
+    m = df[df["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")].copy()
+    m["period"] = m["period"].astype(str)
+    m["region"] = m["region"].astype(str)
+    m["year"] = m["period"].str[:4].astype(int)
+    m["month"] = m["period"].str[5:7].astype(int)
+    m["value"] = m["value"].astype(float)
+    if "kind" in m.columns:
+        m["_rank"] = (m["kind"].astype(str) == "statistical").astype(int)
+        m = m.sort_values(["region", "period", "_rank"], kind="stable")
+        m = m.drop(columns="_rank")
+    m = m.drop_duplicates(["region", "period"], keep="last")
+    return m.sort_values(["region", "period"]).reset_index(drop=True)
+
+
+def annual_complete(monthly: pd.DataFrame) -> pd.DataFrame:
+    """region, year, value: sums over years with all 12 months present (from :func:`monthly_frame`)."""
+    g = monthly.groupby(["region", "year"]).agg(value=("value", "sum"), n=("month", "nunique")).reset_index()
+    return g.loc[g["n"] == 12, ["region", "year", "value"]].reset_index(drop=True)
+
+
+def gdp_by_quarter(gdp: pd.DataFrame) -> pd.DataFrame:
+    """region, year, quarter, value (亿元) from quarterly (``YYYY-Qn``) rows; annual rows (``YYYY``)
+    are kept with quarter 0. Months (``YYYY-MM``) are summed to quarters when all 3 are present."""
+    p = gdp["period"].astype(str)
+    out = []
+    q = gdp[p.str.fullmatch(r"\d{4}-Q[1-4]")]
+    if len(q):
+        out.append(pd.DataFrame({"region": q["region"].astype(str).to_numpy(),
+                                 "year": q["period"].astype(str).str[:4].astype(int).to_numpy(),
+                                 "quarter": q["period"].astype(str).str[-1].astype(int).to_numpy(),
+                                 "value": q["value"].astype(float).to_numpy()}))
+    a = gdp[p.str.fullmatch(r"\d{4}")]
+    if len(a):
+        out.append(pd.DataFrame({"region": a["region"].astype(str).to_numpy(),
+                                 "year": a["period"].astype(str).astype(int).to_numpy(),
+                                 "quarter": 0, "value": a["value"].astype(float).to_numpy()}))
+    mo = gdp[p.str.fullmatch(r"\d{4}-\d{2}")]
+    if len(mo):
+        mm = monthly_frame(mo)
+        mm["quarter"] = (mm["month"] - 1) // 3 + 1
+        g = mm.groupby(["region", "year", "quarter"]).agg(value=("value", "sum"), n=("month", "nunique")).reset_index()
+        out.append(g.loc[g["n"] == 3, ["region", "year", "quarter", "value"]])
+    if not out:
+        return pd.DataFrame({"region": pd.Series(dtype=str), "year": pd.Series(dtype=int),
+                             "quarter": pd.Series(dtype=int), "value": pd.Series(dtype=float)})
+    return pd.concat(out, ignore_index=True).drop_duplicates(["region", "year", "quarter"], keep="last")
+
+
+def annual_gdp(gdp: pd.DataFrame) -> pd.DataFrame:
+    """region, year, value: annual GDP (亿元) from an annual row, else the sum of 4 quarters."""
+    q = gdp_by_quarter(gdp)
+    annual = q[q["quarter"] == 0][["region", "year", "value"]]
+    quarters = q[q["quarter"] > 0].groupby(["region", "year"]).agg(value=("value", "sum"), n=("quarter", "nunique")).reset_index()
+    quarters = quarters.loc[quarters["n"] == 4, ["region", "year", "value"]]
+    both = pd.concat([quarters, annual], ignore_index=True).drop_duplicates(["region", "year"], keep="last")
+    return both.sort_values(["region", "year"]).reset_index(drop=True)
+
+
+def safe_ratio(num, den):
+    """num / den with NaN where den is 0 or missing (works on scalars and arrays)."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where((den != 0) & np.isfinite(den), num / np.where(den == 0, 1, den), np.nan)
+    return out if out.ndim else float(out)

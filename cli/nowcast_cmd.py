@@ -1,0 +1,128 @@
+"""CLI: `nowcast` (train on the warehouse, store a run) and `backtest` (any long CSV, no warehouse)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import pandas as pd
+
+from warehouse import catalog, db, model_runs, periods
+
+EXIT_OK, EXIT_REJECTED = 0, 1
+
+
+def run_and_store(db_path: str, as_of: str | None = None, user: str = "system") -> dict:
+    """Train on what the warehouse knows as of ``as_of`` and store the run and its estimates."""
+    import nowcast
+
+    with db.connect(db_path) as con:
+        obs = model_runs.model_inputs(con, as_of)
+    if obs.empty:
+        raise ValueError("the warehouse holds no statistical data to train on")
+    as_of = as_of or obs.loc[periods.is_month(obs["period"]), "period"].max()
+    result = nowcast.nowcast(obs, target=catalog.TARGET, as_of=as_of)
+    with db.transaction(db_path) as con:
+        run = model_runs.store_model_run(
+            con, as_of=as_of, data_cut=result.settings.get("data_cut"), settings=result.settings,
+            summary=result.summary, metrics=result.metrics, skipped=result.skipped, estimates=result.estimates,
+            created_by=user)
+    unit = catalog.indicators().set_index("code").loc[catalog.TARGET, "unit"]
+    estimates = [
+        {"region": r.region, "period": r.period, "value": round(float(r.value), 3), "lo80": round(float(r.lo80), 3),
+         "hi80": round(float(r.hi80), 3), "lo90": round(float(r.lo90), 3), "hi90": round(float(r.hi90), 3), "unit": unit}
+        for r in result.estimates.itertuples()
+    ]
+    run_info = {**run, "as_of": as_of, "data_cut": result.settings.get("data_cut"),
+                "skipped": result.skipped.to_dict(orient="records"),
+                "summary": result.summary.to_dict(orient="records")}
+    return {"model_run": run_info, "estimates": estimates}
+
+
+def cmd_nowcast(args) -> int:
+    try:
+        out = run_and_store(args.db_path, as_of=args.as_of)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+    else:
+        run = out["model_run"]
+        print(f"model run {run['run_id']}: as of {run['as_of']}, data cut {run['data_cut']}, "
+              f"{len(out['estimates'])} estimates stored as kind 'estimated'")
+        for s in run["skipped"]:
+            print(f"  skipped {s['region']}: {s['reason']}")
+    return EXIT_OK
+
+
+def read_long_csv(path: str, regions_file: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """A long CSV region,period,indicator,value,unit in canonical units; (frame, problems)."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return pd.DataFrame(), [f"cannot read {path}: {exc}"]
+    need = ["region", "period", "indicator", "value", "unit"]
+    missing = [c for c in need if c not in raw.columns]
+    if missing:
+        return pd.DataFrame(), [f"missing column(s) {', '.join(missing)}; expected header {','.join(need)}"]
+    units = catalog.units()
+    canon = catalog.indicators().set_index("code")["unit"]
+    frame = raw[need].copy()
+    frame["canonical"] = frame["indicator"].map(canon)
+    frame = frame.merge(units, on="unit", how="left")
+    fits = frame["canonical_unit"].isna() | (frame["canonical_unit"] == frame["canonical"]) | frame["canonical"].isna()
+    frame = frame[fits].drop_duplicates(subset=["region", "period", "indicator"], keep="first").copy()
+    problems = []
+    bad_unit = frame["factor"].isna()
+    if bad_unit.any():
+        problems.append(f"{int(bad_unit.sum())} rows with an unknown unit ({', '.join(sorted(frame.loc[bad_unit, 'unit'].unique())[:5])}) were left out")
+    value = pd.to_numeric(frame["value"], errors="coerce") * frame["factor"]
+    frame = frame.assign(value=value)[~bad_unit & value.notna()]
+    if regions_file:
+        regs = pd.read_csv(regions_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        mapping = {**dict(zip(regs["name_zh"], regs["code"])), **dict(zip(regs["name_en"], regs["code"]))}
+        frame["region"] = frame["region"].map(lambda r: mapping.get(r, r))
+    return frame[["region", "period", "indicator", "value"]].reset_index(drop=True), problems
+
+
+def cmd_backtest(args) -> int:
+    import nowcast
+
+    obs, problems = read_long_csv(args.input, args.regions)
+    for p in problems:
+        print(f"warning: {p}", file=sys.stderr)
+    if obs.empty:
+        print("error: no usable rows in the input", file=sys.stderr)
+        return EXIT_REJECTED
+    drop = tuple(args.drop or ())
+    try:
+        result = nowcast.run_backtest(obs, target=args.target, origins=args.origins, drop_indicators=drop)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    if args.predictions:
+        cols = ["model", "region", "period", "origin", "prediction", "lo90", "hi90", "actual"]
+        result.predictions[cols].to_csv(args.predictions, index=False)
+    if args.json:
+        print(json.dumps({"summary": result.summary.to_dict(orient="records"),
+                          "metrics": result.metrics.to_dict(orient="records")}, ensure_ascii=False, default=str))
+    else:
+        print(result.summary.to_string(index=False))
+    return EXIT_OK
+
+
+def add_parsers(sub) -> None:
+    n = sub.add_parser("nowcast", help="train the electricity-to-carbon model and store estimates")
+    n.add_argument("--as-of", default=None, help="use what was known up to this month, YYYY-MM")
+    n.add_argument("--json", action="store_true")
+    n.set_defaults(func=cmd_nowcast)
+
+    b = sub.add_parser("backtest", help="rolling-origin backtest of every model on a long CSV")
+    b.add_argument("--input", required=True)
+    b.add_argument("--regions", default=None, help="regions CSV mapping names to codes")
+    b.add_argument("--target", default=catalog.TARGET)
+    b.add_argument("--origins", type=int, default=6)
+    b.add_argument("--drop", action="append", help="indicator to leave out (repeatable), e.g. gen_thermal")
+    b.add_argument("--json", action="store_true")
+    b.add_argument("--predictions", default=None, help="write model,region,period,origin,prediction,lo90,hi90,actual")
+    b.set_defaults(func=cmd_backtest)

@@ -1,0 +1,18 @@
+"""Period strings: month ``YYYY-MM``, quarter ``YYYY-Qn``, year ``YYYY`` (one home for their shapes)."""
+from __future__ import annotations
+
+import pandas as pd
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
+YEAR_PATTERN = r"^\d{4}$"
+SQL_IS_MONTH = "regexp_full_match(period, '\\d{4}-\\d{2}')"
+
+
+def is_month(periods: pd.Series) -> pd.Series:
+    return periods.astype(str).str.match(MONTH_PATTERN)
+
+
+def is_valid(periods: pd.Series) -> pd.Series:
+    p = periods.astype(str)
+    return p.str.match(MONTH_PATTERN) | p.str.match(QUARTER_PATTERN) | p.str.match(YEAR_PATTERN)
