@@ -44,13 +44,16 @@ def totals(con: duckdb.DuckDBPyConnection) -> dict:
     """Headline counts: regions, indicators with data, current values by kind, latest month."""
     row = con.execute(
         """
-        SELECT (SELECT count(*) FROM regions),
-               count(DISTINCT indicator),
-               count(*) FILTER (WHERE kind = 'statistical'),
-               count(*) FILTER (WHERE kind = 'estimated'),
-               count(*) FILTER (WHERE kind = 'verified'),
-               max(period) FILTER (WHERE regexp_full_match(period, '\d{4}-\d{2}'))
-        FROM observations_current
+        WITH per AS (
+            SELECT indicator, kind, count(*) AS n, max(period) FILTER (WHERE period NOT LIKE '%Q%') AS latest
+            FROM observations_current GROUP BY ALL
+        )
+        SELECT (SELECT count(*) FROM regions), count(DISTINCT indicator),
+               coalesce(sum(n) FILTER (WHERE kind = 'statistical'), 0),
+               coalesce(sum(n) FILTER (WHERE kind = 'estimated'), 0),
+               coalesce(sum(n) FILTER (WHERE kind = 'verified'), 0),
+               max(latest) FILTER (WHERE length(latest) = 7)
+        FROM per
         """
     ).fetchone()
     keys = ["regions", "indicators", "statistical", "estimated", "verified", "latest_month"]
@@ -61,11 +64,14 @@ def holdings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per indicator and kind: regions covered, first and latest period, number of values."""
     return con.execute(
         """
-        SELECT o.indicator, i.name_zh, i.name_en, i.unit, o.kind,
-               count(DISTINCT o.region) AS regions, min(o.period) AS first_period,
-               max(o.period) AS latest_period, count(*) AS n_values
-        FROM observations_current o LEFT JOIN indicators i ON i.code = o.indicator
-        GROUP BY ALL ORDER BY o.indicator, o.kind
+        WITH per_region AS (
+            SELECT indicator, kind, region, min(period) AS first_period, max(period) AS latest_period, count(*) AS n
+            FROM observations_current GROUP BY ALL
+        )
+        SELECT p.indicator, i.name_zh, i.name_en, i.unit, p.kind, count(*) AS regions,
+               min(p.first_period) AS first_period, max(p.latest_period) AS latest_period, sum(p.n) AS n_values
+        FROM per_region p LEFT JOIN indicators i ON i.code = p.indicator
+        GROUP BY ALL ORDER BY p.indicator, p.kind
         """
     ).df()
 

@@ -65,6 +65,13 @@ def append_observations(
         "INSERT INTO observations SELECT region, period, indicator, value, ?, ?, ? FROM _obs",
         [kind, batch_id, recorded_at],
     )
+    con.execute(
+        "DELETE FROM observations_latest l USING _obs o WHERE l.region = o.region AND l.period = o.period "
+        "AND l.indicator = o.indicator AND l.kind = ?", [kind])
+    con.execute(
+        "INSERT INTO observations_latest SELECT region, period, indicator, value, ?, ?, ? FROM _obs",
+        [kind, batch_id, recorded_at],
+    )
     con.unregister("_obs")
     return len(frame)
 
