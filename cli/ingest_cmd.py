@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
+import pandas as pd
+
 from warehouse import ingest
 
 EXIT_OK, EXIT_REJECTED = 0, 1
@@ -20,8 +22,8 @@ def cmd_ingest(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1, default=str))
     else:
         print(f"{result.status}: {result.message_en}")
-        for r in result.report.itertuples():
-            where = f"row {int(r.row)}" if r.row == r.row and r.row is not None else "file"
+        for r in result.report.astype(object).itertuples():
+            where = "file" if pd.isna(r.row) else f"row {int(r.row)}"
             col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
             print(f"  {r.severity} {where}{col}: {r.problem_en} -> {r.fix_en}")
     return EXIT_REJECTED if result.status == ingest.REJECTED else EXIT_OK

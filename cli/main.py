@@ -84,8 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument("file")
     rl.set_defaults(func=cmd_regions_load)
 
-    from cli import ingest_cmd, nowcast_cmd
+    from cli import ingest_cmd, nowcast_cmd, users_cmd
     ingest_cmd.add_parsers(sub)
+    users_cmd.add_parsers(sub)
     nowcast_cmd.add_parsers(sub)
 
     e = sub.add_parser("export", help="long CSV in canonical units with kind and batch")

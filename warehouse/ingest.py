@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -122,6 +123,7 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
             rows_in=n_in, rows_loaded=len(fresh), rows_rejected=n_err_rows, status=status,
             report=report.astype(object).where(report.notna(), None).to_dict(orient="records"))
         store.append_observations(con, fresh, kind=kind, batch_id=batch_id, recorded_at=at)
+        if os.environ.get("CARBON_BUDGET_TEST_PAUSE_IN_COMMIT"): time.sleep(float(os.environ["CARBON_BUDGET_TEST_PAUSE_IN_COMMIT"]))
         store.store_accounting(con, regions=sorted(fresh["region"].unique()), created_by=user)
     result.status, result.batch, result.rows_loaded = status, batch_id, len(fresh)
     result.message_en = f"batch {batch_id}: {len(fresh)} values stored" + (f", {n_err_rows} rows rejected" if has_errors else "")

@@ -6,7 +6,7 @@ import pandas as pd
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 YEAR_PATTERN = r"^\d{4}$"
-SQL_IS_MONTH = "regexp_full_match(period, '\\d{4}-\\d{2}')"
+
 
 
 def is_month(periods: pd.Series) -> pd.Series:

@@ -76,17 +76,6 @@ def holdings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def latest_by_region(con: duckdb.DuckDBPyConnection, kind: str = "statistical") -> pd.DataFrame:
-    """Region × indicator matrix of the latest period held (one kind)."""
-    return con.execute(
-        """
-        SELECT region, indicator, max(period) AS latest_period
-        FROM observations_current WHERE kind = ? AND regexp_full_match(period, '\d{4}-\d{2}') GROUP BY ALL
-        """,
-        [kind],
-    ).df()
-
-
 def series(con: duckdb.DuckDBPyConnection, region: str, indicators: list[str]) -> pd.DataFrame:
     """Current values (all kinds) of some indicators for one region: region, period, indicator, value, kind, batch_id."""
     return con.execute(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import re
 import unicodedata
@@ -16,9 +17,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from warehouse.upload_templates import message
+
 ROW_COLUMNS = ["row", "region", "period", "indicator", "value", "unit", "column", "unit_column"]
 HEADER_SCAN_ROWS = 30
-MAX_UNZIPPED = 400 * 1024 * 1024
+MAX_UNZIPPED = 250 * 1024 * 1024
 
 _NORM_DROP = re.compile(r"[\s_\-:：·.]+")
 ROLE_NAMES = {
@@ -38,55 +41,6 @@ _UNIT_HINT = re.compile(r"瓦时|瓦小时|wh|吨|^t$|^kt$|^mt$|元|立方米|m3
 _UNIT_SPLIT = re.compile(r"^(.*?)\s*[(（\[【]\s*(?:单位\s*[:：]\s*)?([^()（）\[\]【】]+?)\s*[)）\]】]\s*$")
 _SLASH_SPLIT = re.compile(r"^(.*?\S)\s*[/／]\s*(\S+)$")
 
-# code -> (problem_zh, problem_en, fix_zh, fix_en); placeholders filled by ``problem``.
-MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    "empty_file": ("文件为空。", "The file is empty.",
-                   "请上传包含数据的文件。", "Upload a file that contains data."),
-    "too_large": ("文件大小 {size} 超过上限 {limit}。", "The file is {size}, over the {limit} limit.",
-                  "请拆分文件或删除多余工作表后再上传。", "Split the file or remove extra sheets and upload again."),
-    "not_spreadsheet": ("文件“{filename}”不是可读取的表格（{detail}）。",
-                        "'{filename}' is not a readable spreadsheet ({detail}).",
-                        "请在 Excel 中另存为 .xlsx 或 CSV（UTF-8）后上传。",
-                        "Save it from Excel as .xlsx or CSV (UTF-8) and upload that file."),
-    "legacy_xls": ("文件是旧版 .xls 或已加密的工作簿，无法读取。",
-                   "The file is a legacy .xls or a password-protected workbook and cannot be read.",
-                   "请取消密码保护，并在 Excel 中另存为 .xlsx 后上传。",
-                   "Remove the password and save it from Excel as .xlsx, then upload that file."),
-    "encoding": ("无法识别文件编码（已尝试 UTF-8、GBK/GB18030）。",
-                 "Unreadable text encoding (tried UTF-8, GBK/GB18030).",
-                 "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。", "Save it from Excel as 'CSV UTF-8 (comma delimited)'."),
-    "unreadable": ("文件无法读取：{detail}。", "The file cannot be read: {detail}.",
-                   "请用 Excel 打开确认文件完好，另存为 .xlsx 后重新上传。",
-                   "Open it in Excel to check it is intact, save as .xlsx and upload again."),
-    "sheet_not_found": ("找不到工作表“{sheet}”；现有工作表：{sheets}。", "Sheet '{sheet}' not found; sheets: {sheets}.",
-                        "请选择现有的工作表。", "Choose one of the existing sheets."),
-    "no_header": ("前 {n} 行中找不到表头（如“地区,时期,指标,数值,单位”）。{sheets}",
-                  "No header row found in the first {n} rows (e.g. 'region,period,indicator,value,unit'). {sheets}",
-                  "请使用下载的模板，表头需包含 地区、时期，以及 指标+数值+单位 或各指标列。",
-                  "Use the downloadable template: the header needs region and period plus indicator+value+unit "
-                  "or one column per indicator."),
-    "missing_columns": ("缺少必需的列：{missing}（第 {row} 行为表头）。",
-                        "Missing required columns: {missing} (header in row {row}).",
-                        "请补充这些列，列名可用中文或英文（见模板）。",
-                        "Add these columns; Chinese or English names are accepted (see the template)."),
-    "column_no_unit": ("列“{column}”没有单位，该列 {n} 个数值未读取。",
-                       "Column '{column}' has no unit; its {n} values were not read.",
-                       "请在列名中注明单位，如“全社会用电量(万千瓦时)”，或增加“单位”列。",
-                       "Put the unit in the header, e.g. '全社会用电量(万千瓦时)', or add a unit column."),
-    "unit_conflict": ("指标“{indicator}”注明的单位与单位列“{unit}”不一致。",
-                      "The unit in indicator '{indicator}' disagrees with the unit column '{unit}'.",
-                      "请只保留一个正确的单位。", "Keep one correct unit."),
-    "ignored_row": ("该行没有可读取的数值，已忽略：“{value}”。", "Row has no readable values and was ignored: '{value}'.",
-                    "如为说明或合计行可忽略；如应有数据，请补全该行。",
-                    "Fine for notes or totals; otherwise complete the row."),
-}
-
-
-class _SafeDict(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 @dataclass(frozen=True)
 class Problem:
     code: str
@@ -103,10 +57,7 @@ class Problem:
 def problem(code: str, severity: str = "error", row: int | None = None, column: str | None = None,
             value: str | None = None, **kw: object) -> Problem:
     """Build a bilingual :class:`Problem` from ``MESSAGES[code]``."""
-    zh, en, fzh, fen = MESSAGES[code]
-    args = _SafeDict(kw, row=row, column=column, value=value)
-    return Problem(code, zh.format_map(args), en.format_map(args), fzh.format_map(args), fen.format_map(args),
-                   severity, row, column, value)
+    return Problem(code, *message(code, dict(kw, row=row, column=column, value=value)), severity, row, column, value)
 
 
 @dataclass
@@ -125,6 +76,10 @@ class RawUpload:
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
+
+
+def _fail(raw: RawUpload, code: str, **kw: object) -> None:
+    raw.problems.append(problem(code, **kw))
 
 
 def empty_rows() -> pd.DataFrame:
@@ -151,24 +106,18 @@ def read_upload(data: bytes, filename: str, sheet: str | None = None,
 
 def _read(raw: RawUpload, data: bytes, sheet: str | None, max_bytes: int) -> None:
     if not data.strip():
-        raw.problems.append(problem("empty_file"))
-        return
+        return _fail(raw, "empty_file")
     if len(data) > max_bytes:
-        raw.problems.append(problem("too_large", size=_mb(len(data)), limit=_mb(max_bytes)))
-        return
-    ext = raw.filename.lower().rsplit(".", 1)[-1] if "." in raw.filename else ""
-    if data[:4] == b"PK\x03\x04":
-        grid = _xlsx_grid(raw, data, sheet)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raw.problems.append(problem("legacy_xls"))
-        return
-    elif ext in ("xlsx", "xlsm", "xls"):
-        raw.problems.append(problem("not_spreadsheet", filename=raw.filename, detail="not an Excel workbook"))
-        return
-    else:
-        grid = _csv_grid(raw, data)
+        return _fail(raw, "too_large", size=_mb(len(data)), limit=_mb(max_bytes))
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return _fail(raw, "legacy_xls")
+    if data[:4] != b"PK\x03\x04" and raw.filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        return _fail(raw, "not_spreadsheet", filename=raw.filename, detail="not an Excel workbook")
+    grid = _xlsx_grid(raw, data, sheet) if data[:4] == b"PK\x03\x04" else _csv_grid(raw, data)
     if grid is not None:
         _extract(raw, *grid)
+        if raw.ok and len(raw.rows) == 0:
+            raw.problems.append(problem("no_data", row=raw.header_row))
 
 
 # ---------------------------------------------------------------- CSV
@@ -195,11 +144,9 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
 def _csv_grid(raw: RawUpload, data: bytes):
     text, enc = _decode(data)
     if enc == "binary":
-        raw.problems.append(problem("not_spreadsheet", filename=raw.filename, detail="binary data"))
-        return None
+        return _fail(raw, "not_spreadsheet", filename=raw.filename, detail="binary data")
     if text is None:
-        raw.problems.append(problem("encoding"))
-        return None
+        return _fail(raw, "encoding")
     raw.encoding = enc
     csv.field_size_limit(max(csv.field_size_limit(), 10 * 1024 * 1024))
     head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
@@ -215,11 +162,10 @@ def _csv_grid(raw: RawUpload, data: bytes):
 
 # ---------------------------------------------------------------- xlsx
 
-def _cell_text(value: object, pct: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
+def _cell_text(value: object) -> str:
+    pct = isinstance(value, _Pct)
+    if value is None or isinstance(value, str):
+        return value or ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
@@ -240,60 +186,134 @@ def _cell_text(value: object, pct: bool) -> str:
     return str(value)
 
 
+class _Fallback(Exception):
+    """The sheet XML is not in the common shape the fast path reads; use openpyxl's parser."""
+
+
+_CELL = re.compile(r"<c\s([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+_V = re.compile(r"<v>(.*?)</v>", re.S)
+_F = re.compile(r"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_T = re.compile(r"<t\b[^>]*?>(.*?)</t>", re.S)
+_RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_ATTRS = re.compile(r'r="([A-Z]{1,3})(\d+)"(?:\s+s="(\d+)")?(?:\s+t="(\w+)")?\s*$')
+_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+_MERGE = re.compile(r'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+\d+:[A-Z]+\d+)"')
+
+
+def _fast_cells(xml: str, strings: list, date_styles: set, pct: set, epoch) -> dict[int, dict[int, object]]:
+    """Regex reader for the usual sheet XML (Excel, WPS, openpyxl): ~10x faster than openpyxl's parser."""
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.utils.datetime import from_excel
+
+    if re.search(r"<\w+:sheetData\b", xml):
+        raise _Fallback
+    cols: dict[str, int] = {}
+    by_row: dict[int, dict[int, object]] = {}
+    for attrs, inner in _CELL.findall(xml):
+        if not inner:
+            continue
+        m = _ATTRS.match(attrs)
+        if m:
+            letters, rownum, style, t = m[1], m[2], int(m[3] or 0), m[4] or "n"
+        else:
+            a = dict(_ATTR.findall(attrs))
+            m = _REF.match(a.get("r", ""))
+            if not m:
+                raise _Fallback
+            letters, rownum, style, t = m[1], m[2], int(a.get("s", 0) or 0), a.get("t", "n")
+        col = cols.get(letters) or cols.setdefault(letters, column_index_from_string(letters))
+        if inner.startswith("<v>") and inner.endswith("</v>") and "<" not in inner[3:-4]:
+            f, v, text = None, True, inner[3:-4]
+        else:
+            f, v = _F.search(inner), _V.search(inner)
+            text = v[1] if v else ""
+        if "&" in text:
+            text = html.unescape(text)
+        if f is not None:
+            value: object = "=" + html.unescape(f[1] or "(shared formula)")
+        elif t == "inlineStr":
+            if inner.startswith("<is><t>") and inner.endswith("</t></is>") and "<" not in inner[7:-9]:
+                value = html.unescape(inner[7:-9])
+            else:
+                value = html.unescape("".join(_T.findall(_RPH.sub("", inner))))
+        elif v is None:
+            continue
+        elif t == "s":
+            value = str(strings[int(text)])
+        elif t == "b":
+            value = text.strip() in ("1", "true")
+        elif t == "d":
+            value = dt.datetime.fromisoformat(text)
+        elif t in ("str", "e"):
+            value = text
+        elif style in date_styles:
+            value = from_excel(float(text), epoch)
+        else:
+            value = float(text) if any(ch in text for ch in ".eE") else int(text)
+            if style in pct:
+                value = _Pct(value)
+        by_row.setdefault(int(rownum), {})[col] = value
+    return by_row
+
+
+class _Pct(float):
+    """A number shown as a percentage in Excel."""
+
+
 def _xlsx_grid(raw: RawUpload, data: bytes, sheet: str | None):
-    from openpyxl import load_workbook
+    from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.numbers import BUILTIN_FORMATS
+    from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-        unzipped = sum(i.file_size for i in zf.infolist())
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile:
-        raw.problems.append(problem("not_spreadsheet", filename=raw.filename, detail="damaged zip"))
-        return None
-    if "xl/workbook.xml" not in names:
-        raw.problems.append(problem("not_spreadsheet", filename=raw.filename, detail="zip, not an Excel workbook"))
-        return None
-    if unzipped > MAX_UNZIPPED:
-        raw.problems.append(problem("too_large", size=_mb(unzipped) + " unzipped", limit=_mb(MAX_UNZIPPED)))
-        return None
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return _fail(raw, "not_spreadsheet", filename=raw.filename, detail="damaged zip")
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        return _fail(raw, "not_spreadsheet", filename=raw.filename, detail="zip, not an Excel workbook")
+    if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+        return _fail(raw, "too_large", size=_mb(sum(i.file_size for i in infos)) + " unzipped",
+                     limit=_mb(MAX_UNZIPPED))
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    wb = reader.wb
+    found = [(s.name, rel.target) for s, rel in reader.parser.find_sheets()
+             if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+    raw.sheets = [n for n, _ in found]
+    if not found:
+        return _fail(raw, "no_header", n=HEADER_SCAN_ROWS, sheets="(no worksheets)")
+    if sheet is not None and sheet not in raw.sheets:
+        return _fail(raw, "sheet_not_found", sheet=sheet, sheets="、".join(raw.sheets))
+    raw.sheet, path = found[raw.sheets.index(sheet) if sheet is not None else 0]
+    pct = set()
+    for idx, style in enumerate(wb._cell_styles):
+        nid = style.numFmtId
+        fmt = BUILTIN_FORMATS.get(nid, "") if nid < 164 else wb._number_formats[nid - 164]
+        if "%" in re.sub(r'"[^"]*"|\\.', "", fmt or ""):
+            pct.add(idx)
+    xml = reader.archive.read(path).decode("utf-8", errors="replace")
     try:
-        sheets = [ws.title for ws in wb.worksheets]
-        raw.sheets = sheets
-        if not sheets:
-            raw.problems.append(problem("no_header", n=HEADER_SCAN_ROWS, sheets="(no worksheets)"))
-            return None
-        if sheet is not None and sheet not in sheets:
-            raw.problems.append(problem("sheet_not_found", sheet=sheet, sheets="、".join(sheets)))
-            return None
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        raw.sheet = ws.title
-        pct = set()
-        for idx, style in enumerate(getattr(wb, "_cell_styles", [])):
-            nid = style.numFmtId
-            fmt = BUILTIN_FORMATS.get(nid, "") if nid < 164 else wb._number_formats[nid - 164]
-            if "%" in re.sub(r'"[^"]*"|\\.', "", fmt or ""):
-                pct.add(idx)
-        with ws._get_source() as src:
-            parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
-                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-            by_row: dict[int, list[str]] = {}
-            for rownum, cells in parser.parse():
-                if not cells:
-                    continue
-                out = [""] * max(c["column"] for c in cells)
-                for c in cells:
-                    if c["value"] is not None:
-                        out[c["column"] - 1] = _cell_text(c["value"], c["style_id"] in pct)
-                by_row[rownum] = out
-            merged = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
-    finally:
-        wb.close()
-    for m in merged:   # vertical merges (region/period spanning months): fill the first column down
-        c1, r1, _c2, r2 = range_boundaries(m.ref)
+        cells = _fast_cells(xml, reader.shared_strings, wb._date_formats, pct, wb.epoch)
+    except _Fallback:
+        parser = WorkSheetParser(io.BytesIO(xml.encode("utf-8")), reader.shared_strings, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        cells = {r: {c["column"]: (_Pct(c["value"]) if c["style_id"] in pct and isinstance(c["value"], (int, float))
+                                   and not isinstance(c["value"], bool) else c["value"]) for c in row}
+                 for r, row in parser.parse() if row}
+    by_row = {}
+    for r, row in cells.items():
+        out = [""] * max(row)
+        for c, v in row.items():
+            out[c - 1] = _cell_text(v)
+        by_row[r] = out
+    for ref in _MERGE.findall(xml):   # vertical merges (region/period spanning months): fill the first column down
+        c1, r1, _c2, r2 = range_boundaries(ref)
         if r2 <= r1 or r2 - r1 > 1_000_000:
             continue
         top = by_row.get(r1, [])
@@ -340,9 +360,8 @@ def _extract(raw: RawUpload, nums: list[int], grid: list[list[str]]) -> None:
     hdr_i = next((i for i, r in enumerate(grid[:HEADER_SCAN_ROWS]) if _header_score(r) >= 2), None)
     if hdr_i is None:
         others = [s for s in raw.sheets if s != raw.sheet]
-        hint = f"其他工作表 / other sheets: {'、'.join(others)}" if others else ""
-        raw.problems.append(problem("no_header", n=HEADER_SCAN_ROWS, sheets=hint))
-        return
+        return _fail(raw, "no_header", n=HEADER_SCAN_ROWS,
+                     sheets=f"其他工作表 / other sheets: {'、'.join(others)}" if others else "")
     header = [str(c).strip() for c in grid[hdr_i]]
     raw.header_row = nums[hdr_i]
     roles: dict[str, int] = {}
@@ -359,8 +378,7 @@ def _extract(raw: RawUpload, nums: list[int], grid: list[list[str]]) -> None:
     need = ["region", "period"] + (["indicator", "value"] if long else [])
     missing = [r for r in need if r not in roles]
     if missing:
-        raw.problems.append(problem("missing_columns", row=raw.header_row, missing=", ".join(missing)))
-        return
+        return _fail(raw, "missing_columns", row=raw.header_row, missing=", ".join(missing))
     body, body_nums = grid[hdr_i + 1:], nums[hdr_i + 1:]
 
     def col(j: int) -> list[str]:
@@ -379,10 +397,9 @@ def _extract(raw: RawUpload, nums: list[int], grid: list[list[str]]) -> None:
 def _is_unit_row(row: list[str], roles: dict[str, int], extra: list[int]) -> bool:
     def cell(j: int) -> str:
         return row[j].strip() if len(row) > j and row[j] else ""
-    if any(cell(roles[r]) and _role(cell(roles[r])) != "unit" for r in ("region", "period")):
-        return False
     cells = [cell(j) for j in extra if cell(j)]
-    return bool(cells) and all(_UNIT_HINT.search(c) and not re.search(r"\d", unicodedata.normalize("NFKC", c))
+    return all(not cell(roles[r]) or _role(cell(roles[r])) == "unit" for r in ("region", "period")) and bool(
+        cells) and all(_UNIT_HINT.search(c) and not re.search(r"\d", unicodedata.normalize("NFKC", c))
                                for c in cells)
 
 
@@ -393,7 +410,7 @@ def _frame(nums, **cols) -> pd.DataFrame:
 
 
 def _long(raw: RawUpload, header: list[str], roles: dict[str, int], nums: list[int], col) -> None:
-    vname, vunit = split_unit(header[roles["value"]])
+    vunit = split_unit(header[roles["value"]])[1]
     n = len(nums)
     unit = col(roles["unit"]) if "unit" in roles else [""] * n
     df = _frame(nums, region=col(roles["region"]), period=col(roles["period"]),
@@ -408,9 +425,8 @@ def _long(raw: RawUpload, header: list[str], roles: dict[str, int], nums: list[i
     if has.any():
         conflict = has & df["unit"].ne("") & df["unit"].map(norm_key).ne(parts[1].map(norm_key))
         for i in df.index[conflict]:
-            raw.problems.append(problem("unit_conflict", row=int(df.at[i, "row"]), column=raw.columns["indicator"],
-                                        value=df.at[i, "indicator"], indicator=df.at[i, "indicator"],
-                                        unit=df.at[i, "unit"]))
+            _fail(raw, "unit_conflict", row=int(df.at[i, "row"]), column=raw.columns["indicator"],
+                  value=df.at[i, "indicator"], indicator=df.at[i, "indicator"], unit=df.at[i, "unit"])
         fill = has & df["unit"].eq("")
         df.loc[fill, "unit_column"] = raw.columns["indicator"]
         df.loc[fill, "unit"] = parts.loc[fill, 1].str.strip()
@@ -420,8 +436,7 @@ def _long(raw: RawUpload, header: list[str], roles: dict[str, int], nums: list[i
         df.loc[blank, "unit"] = vunit
         df.loc[blank, "unit_column"] = df.loc[blank, "column"]
     if "unit" not in roles and not vunit and df["unit"].eq("").all() and len(df):
-        raw.problems.append(problem("missing_columns", row=raw.header_row, missing="unit"))
-        return
+        return _fail(raw, "missing_columns", row=raw.header_row, missing="unit")
     raw.rows = df
 
 
@@ -429,8 +444,8 @@ def _drop_empty(raw: RawUpload, df: pd.DataFrame, empty: pd.Series, column: str)
     """Drop rows without values; rows that still hold some text are reported as ignored."""
     note = empty & df["region"].ne("")
     for i in df.index[note]:
-        raw.problems.append(problem("ignored_row", severity="warning", row=int(df.at[i, "row"]), column=column,
-                                    value=df.at[i, "region"][:80]))
+        _fail(raw, "ignored_row", severity="warning", row=int(df.at[i, "row"]), column=column,
+              value=df.at[i, "region"][:80])
     return df[~empty].reset_index(drop=True)
 
 
@@ -450,8 +465,7 @@ def _wide(raw: RawUpload, header: list[str], roles: dict[str, int], extra: list[
             units, ucol = unit_col, raw.columns["unit"]
         else:
             if present.any():
-                raw.problems.append(problem("column_no_unit", row=raw.header_row, column=header[j],
-                                            n=int(present.sum())))
+                _fail(raw, "column_no_unit", row=raw.header_row, column=header[j], n=int(present.sum()))
             continue
         df = _frame(nums, region=region, period=period, indicator=[name] * len(nums), value=values,
                     unit=units, column=[header[j]] * len(nums), unit_column=[ucol] * len(nums))

@@ -1,4 +1,5 @@
-"""Downloadable upload templates (long and wide, CSV or xlsx, Chinese or English headers).
+"""What analysts read: downloadable upload templates (long/wide, CSV/xlsx, zh/en) and the bilingual
+message templates of the upload report (``MESSAGES``: problem and fix, in Chinese and English).
 
 Built from the indicator catalog so names and canonical units have one home (data/indicators.csv).
 CSV templates are UTF-8 with BOM so that Excel opens the Chinese text correctly.
@@ -123,3 +124,128 @@ def template_long(fmt: str = "xlsx", lang: str = "zh") -> bytes:
 def template_wide(fmt: str = "xlsx", lang: str = "zh") -> bytes:
     """Wide template: one row per region and month, one column per monthly indicator, unit in the header."""
     return _render(wide_rows(lang), fmt, lang)
+
+
+# ---------------------------------------------------------------- report message templates
+# code -> (problem_zh, problem_en, fix_zh, fix_en); one home for every text an analyst reads in the report.
+MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    # file level (upload_reader)
+    "empty_file": ("文件为空。", "The file is empty.",
+                   "请上传包含数据的文件。", "Upload a file that contains data."),
+    "too_large": ("文件大小 {size} 超过上限 {limit}。", "The file is {size}, over the {limit} limit.",
+                  "请拆分文件或删除多余工作表后再上传。", "Split the file or remove extra sheets and upload again."),
+    "not_spreadsheet": ("文件“{filename}”不是可读取的表格（{detail}）。",
+                        "'{filename}' is not a readable spreadsheet ({detail}).",
+                        "请在 Excel 中另存为 .xlsx 或 CSV（UTF-8）后上传。",
+                        "Save it from Excel as .xlsx or CSV (UTF-8) and upload that file."),
+    "legacy_xls": ("文件是旧版 .xls 或已加密的工作簿，无法读取。",
+                   "The file is a legacy .xls or a password-protected workbook and cannot be read.",
+                   "请取消密码保护，并在 Excel 中另存为 .xlsx 后上传。",
+                   "Remove the password and save it from Excel as .xlsx, then upload that file."),
+    "encoding": ("无法识别文件编码（已尝试 UTF-8、GBK/GB18030）。",
+                 "Unreadable text encoding (tried UTF-8, GBK/GB18030).",
+                 "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。", "Save it from Excel as 'CSV UTF-8 (comma delimited)'."),
+    "unreadable": ("文件无法读取：{detail}。", "The file cannot be read: {detail}.",
+                   "请用 Excel 打开确认文件完好，另存为 .xlsx 后重新上传。",
+                   "Open it in Excel to check it is intact, save as .xlsx and upload again."),
+    "sheet_not_found": ("找不到工作表“{sheet}”；现有工作表：{sheets}。", "Sheet '{sheet}' not found; sheets: {sheets}.",
+                        "请选择现有的工作表。", "Choose one of the existing sheets."),
+    "no_header": ("前 {n} 行中找不到表头（如“地区,时期,指标,数值,单位”）。{sheets}",
+                  "No header row found in the first {n} rows (e.g. 'region,period,indicator,value,unit'). {sheets}",
+                  "请使用下载的模板，表头需包含 地区、时期，以及 指标+数值+单位 或各指标列。",
+                  "Use the downloadable template: the header needs region and period plus indicator+value+unit "
+                  "or one column per indicator."),
+    "missing_columns": ("缺少必需的列：{missing}（第 {row} 行为表头）。",
+                        "Missing required columns: {missing} (header in row {row}).",
+                        "请补充这些列，列名可用中文或英文（见模板）。",
+                        "Add these columns; Chinese or English names are accepted (see the template)."),
+    "column_no_unit": ("列“{column}”没有单位，该列 {n} 个数值未读取。",
+                       "Column '{column}' has no unit; its {n} values were not read.",
+                       "请在列名中注明单位，如“全社会用电量(万千瓦时)”，或增加“单位”列。",
+                       "Put the unit in the header, e.g. '全社会用电量(万千瓦时)', or add a unit column."),
+    "unit_conflict": ("指标“{indicator}”注明的单位与单位列“{unit}”不一致。",
+                      "The unit in indicator '{indicator}' disagrees with the unit column '{unit}'.",
+                      "请只保留一个正确的单位。", "Keep one correct unit."),
+    "no_data": ("表头下没有数据行。", "There are no data rows below the header.",
+                "请在表头下方填写数据。", "Fill in data below the header."),
+    "ignored_row": ("该行没有可读取的数值，已忽略：“{value}”。", "Row has no readable values and was ignored: '{value}'.",
+                    "如为说明或合计行可忽略；如应有数据，请补全该行。",
+                    "Fine for notes or totals; otherwise complete the row."),
+    # row level (upload_validate)
+    "internal_error": ("校验程序出错（{detail}），本次上传未存储。", "Validation failed ({detail}); nothing was stored.",
+                       "请将文件发给管理员。", "Send the file to the administrator."),
+    "formula": ("内容像公式或命令：{value}（不会执行）。", "Formula-like text (never evaluated): {value}.",
+                "只填写数值或文字；公式请“选择性粘贴→数值”。", "Enter plain values; paste formulas as values."),
+    "missing_region": ("地区为空。", "Region is blank.", "请填写地区名称或代码（合并单元格导出为 CSV 会丢失内容）。",
+                       "Fill in the region name or code (merged cells exported to CSV lose their text)."),
+    "unknown_region": ("未知地区“{value}”。", "Unknown region '{value}'.", "请检查名称。{suggest_zh}",
+                       "Check the name. {suggest_en}"),
+    "ambiguous_region": ("地区“{value}”有多个匹配：{candidates}。", "Region '{value}' matches several: {candidates}.",
+                         "请写全称（带“市/省”）或代码。", "Use the full name (with 市/省) or the code."),
+    "missing_indicator": ("指标为空。", "Indicator is blank.", "请填写指标名称或代码。", "Fill in the indicator name or code."),
+    "unknown_indicator": ("未知指标“{value}”。", "Unknown indicator '{value}'.", "请使用模板中的指标名称。{suggest_zh}",
+                          "Use an indicator name from the template. {suggest_en}"),
+    "missing_unit": ("单位为空。", "Unit is blank.", "请填写单位，如 {canonical}。", "Fill in the unit, e.g. {canonical}."),
+    "unknown_unit": ("未知单位“{value}”。", "Unknown unit '{value}'.", "可用单位：{suggest}。", "Accepted units: {suggest}."),
+    "unit_mismatch": ("单位“{value}”不适用于“{indicator}”（应折算为 {canonical}）。",
+                      "Unit '{value}' does not fit '{indicator_en}' (canonical {canonical}).",
+                      "可用单位：{suggest}。", "Accepted units: {suggest}."),
+    "blank_value": ("数值为空，该行未读取。", "Value is blank; row not read.",
+                    "如有数据请补填；无数据可删除该行。", "Fill it in if known; otherwise delete the row."),
+    "bad_number": ("无法识别的数值“{value}”。", "Unreadable number '{value}'.",
+                   "只填写数字（可含千分位逗号），不要写单位或文字。", "Enter digits only (thousands commas allowed), no units or text."),
+    "percent_value": ("数值“{value}”是百分比。", "Value '{value}' is a percentage.",
+                      "请填写绝对量（按单位列的单位），不要填增速。", "Enter the absolute amount in the stated unit, not a growth rate."),
+    "paren_negative": ("数值“{value}”带括号，可能表示负数。", "Value '{value}' is in parentheses (accounting negative?).",
+                       "如为负数请写成 -{inner}；否则去掉括号。", "If negative write -{inner}; otherwise remove the parentheses."),
+    "excel_error": ("单元格是 Excel 错误值 {value}。", "The cell is an Excel error {value}.",
+                    "请在 Excel 中修正公式后按数值粘贴。", "Fix the formula in Excel and paste as values."),
+    "missing_period": ("时期为空。", "Period is blank.", "请填写时期，如 2026-03。", "Fill in the period, e.g. 2026-03."),
+    "bad_period": ("无法识别的时期“{value}”。", "Unreadable period '{value}'.",
+                   "月份写作 2026-03 或 2026年3月，季度写作 2026Q1。", "Write months as 2026-03, quarters as 2026-Q1."),
+    "ambiguous_period": ("时期“{value}”有歧义：可能是 1 月或 10 月。", "Period '{value}' is ambiguous: January or October.",
+                         "请写作 2026-01 或 2026-10（设为文本格式）。", "Write 2026-01 or 2026-10 (formatted as text)."),
+    "combined_period": ("“{value}”是多个月的合计数（{period}），不能作为月度数据存储，系统不会自动拆分。",
+                        "'{value}' is a figure for several months combined ({period}); it cannot be stored as "
+                        "monthly data and is never split automatically.",
+                        "请分别填报各月数据；若只有合计数，请从本表删除该行，另行单独报送合计数。",
+                        "Upload each month separately; if only the combined figure exists, remove this row and "
+                        "submit the combined figure separately."),
+    "period_frequency": ("“{indicator}”是{freq_zh}指标，不能填报时期“{value}”。",
+                         "'{indicator_en}' is {freq} data; period '{value}' does not fit.",
+                         "请按{freq_zh}填报。", "Upload it per {expected}."),
+    "future_period": ("时期“{value}”晚于当前月份 {today}。", "Period '{value}' is after the current month {today}.",
+                      "请检查年份和月份。", "Check the year and month."),
+    "negative_value": ("“{indicator}”的数值为负：{value}。", "Negative value for '{indicator_en}': {value}.",
+                       "该指标不能为负；请核实（累计值相减可能出现负数）。",
+                       "This indicator cannot be negative; check it (differenced year-to-date figures can go negative)."),
+    "duplicate_conflict": ("与第 {others} 行的地区、时期、指标相同，但数值不同：{values}。",
+                           "Same region, period and indicator as row {others}, but a different value: {values}.",
+                           "请只保留一行正确数值。", "Keep one row with the correct value."),
+    "duplicate_identical": ("与第 {others} 行完全重复，只保留一行。", "Identical duplicate of row {others}; kept once.",
+                            "可删除重复行。", "You may delete the duplicate row."),
+    "unit_slip": ("数值是该地区历史中位数 {median} 的 {ratio} 倍。{guess_zh}",
+                  "Value is {ratio}× the region's history median {median}. {guess_en}",
+                  "请核对单位（万千瓦时/亿千瓦时、吨/万吨）。", "Check the unit (万 vs 亿, 吨 vs 万吨)."),
+    "yoy_break": ("与去年同期 {prev} 相比变化 {change}。", "Changes {change} against the same period last year ({prev}).",
+                  "请核实；如属实可忽略。", "Check it; ignore if correct."),
+    "revision": ("将修订已存储的数值：{old} → {new}（{change}）。", "Revises a stored value: {old} → {new} ({change}).",
+                 "如为修订请确认；否则请核对。", "Confirm if this is a revision; otherwise check it."),
+    "region_not_uploaded": ("上次上传包含地区“{region}”，本次缺少（{n} 个指标）。",
+                            "Region '{region_en}' was in the last upload but is missing now ({n} indicators).",
+                            "请确认是否漏报。", "Check whether it was left out."),
+    "indicator_not_uploaded": ("“{region}”缺少上次上传过的指标：{indicators}。",
+                               "'{region_en}' lacks indicators it had last time: {indicators_en}.",
+                               "请确认是否漏报。", "Check whether they were left out."),
+}
+
+
+class _SafeDict(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def message(code: str, params: dict) -> tuple[str, str, str, str]:
+    """(problem_zh, problem_en, fix_zh, fix_en) for ``code`` with ``params`` filled in."""
+    args = _SafeDict(params)
+    return tuple(text.format_map(args) for text in MESSAGES[code])  # type: ignore[return-value]

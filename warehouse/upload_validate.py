@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from warehouse import catalog
-from warehouse.upload_reader import RawUpload, _SafeDict, norm_key
+from warehouse.upload_reader import RawUpload, norm_key
+from warehouse.upload_templates import message
 
 REPORT_COLUMNS = ["row", "column", "value", "severity", "code", "problem_zh", "problem_en", "fix_zh", "fix_en"]
 CLEAN_COLUMNS = ["region", "period", "indicator", "value", "row"]
@@ -28,71 +29,6 @@ _ZH_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|�
 _EN_SUFFIX = re.compile(r"(city|province|municipality|prefecture|shi|sheng)$")
 _FORMULA = r"^\s*(?:[=@]|[+\-][^\d.\s\-]|.*\|.*!)"
 
-MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    "formula": ("内容像公式或命令：{value}（不会执行）。", "Formula-like text (never evaluated): {value}.",
-                "只填写数值或文字；公式请“选择性粘贴→数值”。", "Enter plain values; paste formulas as values."),
-    "missing_region": ("地区为空。", "Region is blank.", "请填写地区名称或代码（合并单元格导出为 CSV 会丢失内容）。",
-                       "Fill in the region name or code (merged cells exported to CSV lose their text)."),
-    "unknown_region": ("未知地区“{value}”。", "Unknown region '{value}'.", "请检查名称。{suggest_zh}",
-                       "Check the name. {suggest_en}"),
-    "ambiguous_region": ("地区“{value}”有多个匹配：{candidates}。", "Region '{value}' matches several: {candidates}.",
-                         "请写全称（带“市/省”）或代码。", "Use the full name (with 市/省) or the code."),
-    "missing_indicator": ("指标为空。", "Indicator is blank.", "请填写指标名称或代码。", "Fill in the indicator name or code."),
-    "unknown_indicator": ("未知指标“{value}”。", "Unknown indicator '{value}'.", "请使用模板中的指标名称。{suggest_zh}",
-                          "Use an indicator name from the template. {suggest_en}"),
-    "missing_unit": ("单位为空。", "Unit is blank.", "请填写单位，如 {canonical}。", "Fill in the unit, e.g. {canonical}."),
-    "unknown_unit": ("未知单位“{value}”。", "Unknown unit '{value}'.", "可用单位：{suggest}。", "Accepted units: {suggest}."),
-    "unit_mismatch": ("单位“{value}”不适用于“{indicator}”（应折算为 {canonical}）。",
-                      "Unit '{value}' does not fit '{indicator}' (canonical {canonical}).",
-                      "可用单位：{suggest}。", "Accepted units: {suggest}."),
-    "blank_value": ("数值为空，该行未读取。", "Value is blank; row not read.",
-                    "如有数据请补填；无数据可删除该行。", "Fill it in if known; otherwise delete the row."),
-    "bad_number": ("无法识别的数值“{value}”。", "Unreadable number '{value}'.",
-                   "只填写数字（可含千分位逗号），不要写单位或文字。", "Enter digits only (thousands commas allowed), no units or text."),
-    "percent_value": ("数值“{value}”是百分比。", "Value '{value}' is a percentage.",
-                      "请填写绝对量（按单位列的单位），不要填增速。", "Enter the absolute amount in the stated unit, not a growth rate."),
-    "paren_negative": ("数值“{value}”带括号，可能表示负数。", "Value '{value}' is in parentheses (accounting negative?).",
-                       "如为负数请写成 -{inner}；否则去掉括号。", "If negative write -{inner}; otherwise remove the parentheses."),
-    "excel_error": ("单元格是 Excel 错误值 {value}。", "The cell is an Excel error {value}.",
-                    "请在 Excel 中修正公式后按数值粘贴。", "Fix the formula in Excel and paste as values."),
-    "missing_period": ("时期为空。", "Period is blank.", "请填写时期，如 2026-03。", "Fill in the period, e.g. 2026-03."),
-    "bad_period": ("无法识别的时期“{value}”。", "Unreadable period '{value}'.",
-                   "月份写作 2026-03 或 2026年3月，季度写作 2026Q1。", "Write months as 2026-03, quarters as 2026-Q1."),
-    "ambiguous_period": ("时期“{value}”有歧义：可能是 1 月或 10 月。", "Period '{value}' is ambiguous: January or October.",
-                         "请写作 2026-01 或 2026-10（设为文本格式）。", "Write 2026-01 or 2026-10 (formatted as text)."),
-    "combined_period": ("“{value}”是多个月的合计数（{period}），不能作为月度数据存储，系统不会自动拆分。",
-                        "'{value}' is a figure for several months combined ({period}); it cannot be stored as "
-                        "monthly data and is never split automatically.",
-                        "请分别填报各月数据；若只有合计数，请从本表删除该行，另行单独报送合计数。",
-                        "Upload each month separately; if only the combined figure exists, remove this row and "
-                        "submit the combined figure separately."),
-    "period_frequency": ("“{indicator}”是{freq_zh}指标，不能填报时期“{value}”。",
-                         "'{indicator}' is {freq} data; period '{value}' does not fit.",
-                         "请按{freq_zh}填报。", "Upload it per {expected}."),
-    "future_period": ("时期“{value}”晚于当前月份 {today}。", "Period '{value}' is after the current month {today}.",
-                      "请检查年份和月份。", "Check the year and month."),
-    "negative_value": ("“{indicator}”的数值为负：{value}。", "Negative value for '{indicator}': {value}.",
-                       "该指标不能为负；请核实（累计值相减可能出现负数）。",
-                       "This indicator cannot be negative; check it (differenced year-to-date figures can go negative)."),
-    "duplicate_conflict": ("与第 {others} 行重复（同一地区、时期、指标）但数值不同：{values}。",
-                           "Duplicates rows {others} (same region, period, indicator) with different values: {values}.",
-                           "请只保留一行正确数值。", "Keep one row with the correct value."),
-    "duplicate_identical": ("与第 {others} 行完全重复，只保留一行。", "Identical duplicate of row {others}; kept once.",
-                            "可删除重复行。", "You may delete the duplicate row."),
-    "unit_slip": ("数值是该地区历史中位数 {median} 的 {ratio} 倍。{guess_zh}",
-                  "Value is {ratio}× the region's history median {median}. {guess_en}",
-                  "请核对单位（万千瓦时/亿千瓦时、吨/万吨）。", "Check the unit (万 vs 亿, 吨 vs 万吨)."),
-    "yoy_break": ("与去年同期 {prev} 相比变化 {change}。", "Changes {change} against the same period last year ({prev}).",
-                  "请核实；如属实可忽略。", "Check it; ignore if correct."),
-    "revision": ("将修订已存储的数值：{old} → {new}（{change}）。", "Revises a stored value: {old} → {new} ({change}).",
-                 "如为修订请确认；否则请核对。", "Confirm if this is a revision; otherwise check it."),
-    "region_not_uploaded": ("上次上传包含地区“{region}”，本次缺少（{n} 个指标）。",
-                            "Region '{region}' was in the last upload but is missing now ({n} indicators).",
-                            "请确认是否漏报。", "Check whether it was left out."),
-    "indicator_not_uploaded": ("“{region}”缺少上次上传过的指标：{indicators}。",
-                               "'{region}' lacks indicators it had last time: {indicators}.",
-                               "请确认是否漏报。", "Check whether they were left out."),
-}
 
 
 def _empty(*cols: str) -> pd.DataFrame:
@@ -271,13 +207,11 @@ class _Report:
         n = len(rows)
         cols = {k: (list(v) if isinstance(v, (pd.Series, list, np.ndarray)) else [v] * n)
                 for k, v in dict(params, value=value, column=column).items()}
-        recs = [_SafeDict({k: cols[k][i] for k in cols}) for i in range(n)]
-        zh, en, fzh, fen = MESSAGES[code]
+        texts = [message(code, {k: cols[k][i] for k in cols}) for i in range(n)]
         self.parts.append(pd.DataFrame({
             "row": pd.array(list(rows["row"]) if "row" in rows else [None] * n, dtype="Int64"),
             "column": cols["column"], "value": cols["value"], "severity": severity, "code": code,
-            "problem_zh": [zh.format_map(r) for r in recs], "problem_en": [en.format_map(r) for r in recs],
-            "fix_zh": [fzh.format_map(r) for r in recs], "fix_en": [fen.format_map(r) for r in recs]}))
+            **{c: [x[j] for x in texts] for j, c in enumerate(REPORT_COLUMNS[5:])}}))
 
     def frame(self) -> pd.DataFrame:
         parts = [p.astype({c: "str" for c in REPORT_COLUMNS if c != "row"}) for p in self.parts]
@@ -285,7 +219,7 @@ class _Report:
             return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "row" else "str") for c in REPORT_COLUMNS})
         rep = pd.concat(parts, ignore_index=True)
         rep["_s"] = rep["severity"].ne("error")
-        rep = rep.sort_values(["row", "_s", "code"], na_position="first", kind="stable")
+        rep = rep.sort_values(["_s", "row", "code"], na_position="first", kind="stable")
         return rep.drop(columns="_s").reset_index(drop=True)[REPORT_COLUMNS]
 
 
@@ -296,6 +230,21 @@ def _fmt(x: float) -> str:
 # ---------------------------------------------------------------- validate
 
 def validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
+    """Check every row; ``clean`` holds the rows without errors (canonical units), ``report`` every problem."""
+    try:
+        return _validate(raw, ref, today)
+    except Exception as exc:  # noqa: BLE001 - a bug must block the upload, not crash the page
+        rep = _Report()
+        rep.add("internal_error", pd.DataFrame({"row": [None]}), "", "", detail=f"{type(exc).__name__}: {exc}"[:300])
+        return Validation(_empty_clean(), rep.frame())
+
+
+def _empty_clean() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else "float64" if c == "value" else "str")
+                         for c in CLEAN_COLUMNS})
+
+
+def _validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
     rep = _Report()
     for p in raw.problems:
         rep.parts.append(pd.DataFrame({
@@ -304,9 +253,7 @@ def validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
             "fix_zh": [p.fix_zh], "fix_en": [p.fix_en]}))
     df = raw.rows.reset_index(drop=True)
     if len(df) == 0:
-        return Validation(pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else
-                                                     "float64" if c == "value" else "str") for c in CLEAN_COLUMNS}),
-                          rep.frame())
+        return Validation(_empty_clean(), rep.frame())
     cols = raw.columns
     colname = {"region": cols.get("region", "region"), "period": cols.get("period", "period"),
                "indicator": cols["indicator"] if "indicator" in cols else df["column"],
@@ -319,7 +266,7 @@ def validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
         if not mask.any():
             return
         c = colname[role]
-        p = {k: (v[mask] if isinstance(v, pd.Series) else v) for k, v in params.items()}
+        p = {k: (v.reindex(mask.index[mask]) if isinstance(v, pd.Series) else v) for k, v in params.items()}
         rep.add(code, df[mask], c[mask] if isinstance(c, pd.Series) else c, df.loc[mask, role], severity, **p)
         if severity == "error":
             bad = bad | mask
@@ -341,7 +288,7 @@ def validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
     names = {str(a): label.get(str(b), str(b)) for a, b in pairs if isinstance(a, str) and a}
     uniq = {u: _lookup(keys, stripped, norm_key(u)) for u in df["region"].unique()}
     hits = df["region"].map({u: len(c) for u, c in uniq.items()})
-    df["region_code"] = df["region"].map({u: next(iter(c)) for u, c in uniq.items() if len(c) == 1})
+    df["region_code"] = df["region"].map({u: next(iter(c)) for u, c in uniq.items() if len(c) == 1}).astype("str")
     flag("missing_region", df["region"].eq(""), "region")
     unknown = hits.eq(0) & df["region"].ne("") & ~formula["region"]
     sug = {u: _suggest(u, names) for u in df.loc[unknown, "region"].unique()}
@@ -355,7 +302,7 @@ def validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
     ikeys, _ = _index(list(zip(ind.index, ind.index)) + list(zip(ind["name_zh"], ind.index))
                       + list(zip(ind["name_en"], ind.index)), strip=False)
     iuniq = {u: ikeys.get(norm_key(u), set()) for u in df["indicator"].unique()}
-    df["ind_code"] = df["indicator"].map({u: next(iter(c)) for u, c in iuniq.items() if len(c) == 1})
+    df["ind_code"] = df["indicator"].map({u: next(iter(c)) for u, c in iuniq.items() if len(c) == 1}).astype("str")
     has_ind = df["ind_code"].notna()
     flag("missing_indicator", df["indicator"].eq(""), "indicator")
     unknown = ~has_ind & df["indicator"].ne("") & ~formula["indicator"]
@@ -368,17 +315,18 @@ def validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
          suggest_en=df["indicator"].map({u: v[1] for u, v in sug.items()}))
     canon = df["ind_code"].map(ind["unit"])
     ind_label = df["ind_code"].map(ind["name_zh"]).fillna(df["indicator"])
+    ind_en = df["ind_code"].map(ind["name_en"]).fillna(df["indicator"])
     accepted = ref.units.groupby("canonical_unit")["unit"].agg(lambda s: "、".join(s))
     suggest_units = canon.map(accepted).fillna("、".join(ref.units["unit"]))
 
     # units
     utable = _unit_table(ref.units)
     uu = {u: utable.get(_unit_key(u)) for u in df["unit"].unique()}
-    ucanon = df["unit"].map({u: v[0] for u, v in uu.items() if v})
+    ucanon = df["unit"].map({u: v[0] for u, v in uu.items() if v}).astype("str")
     factor = df["unit"].map({u: v[1] for u, v in uu.items() if v}).astype("float64")
     flag("missing_unit", df["unit"].eq(""), "unit", canonical=canon.fillna("万千瓦时"))
     flag("unknown_unit", ucanon.isna() & df["unit"].ne("") & ~formula["unit"], "unit", suggest=suggest_units)
-    flag("unit_mismatch", ucanon.notna() & has_ind & ucanon.ne(canon), "unit", indicator=ind_label,
+    flag("unit_mismatch", ucanon.notna() & has_ind & ucanon.ne(canon), "unit", indicator=ind_label, indicator_en=ind_en,
          canonical=canon, suggest=suggest_units)
 
     # values
@@ -388,20 +336,21 @@ def validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
     for code in ("bad_number", "percent_value", "paren_negative", "excel_error"):
         flag(code, err.eq(code) & ~formula["value"], "value",
              inner=vtext.str.strip("()"))
-    flag("negative_value", nums.lt(0) & has_ind & ~df["ind_code"].isin(NEGATIVE_OK), "value", indicator=ind_label)
+    flag("negative_value", nums.lt(0) & has_ind & ~df["ind_code"].isin(NEGATIVE_OK), "value", indicator=ind_label,
+         indicator_en=ind_en)
 
     # periods
     puniq = {u: parse_period(u) for u in df["period"].unique()}
-    df["period_n"] = df["period"].map({u: v[0] for u, v in puniq.items() if v[0]})
-    kind = df["period"].map({u: v[1] for u, v in puniq.items() if v[1]})
-    perr = df["period"].map({u: v[2] for u, v in puniq.items() if v[2]})
+    df["period_n"] = df["period"].map({u: v[0] for u, v in puniq.items() if v[0]}).astype("str")
+    kind = df["period"].map({u: v[1] for u, v in puniq.items() if v[1]}).astype("str")
+    perr = df["period"].map({u: v[2] for u, v in puniq.items() if v[2]}).astype("str")
     for code in ("missing_period", "bad_period", "ambiguous_period"):
         flag(code, perr.eq(code) & ~formula["period"], "period")
     flag("combined_period", kind.eq("combined"), "period", period=df["period_n"])
     freq = df["ind_code"].map(ind["frequency"])
     expected = freq.map(FREQ_KIND).fillna("month")
     flag("period_frequency", has_ind & kind.notna() & kind.ne("combined") & kind.ne(expected), "period",
-         indicator=ind_label, freq=freq, expected=expected,
+         indicator=ind_label, indicator_en=ind_en, freq=freq, expected=expected,
          freq_zh=freq.map({"monthly": "月度", "quarterly": "季度", "yearly": "年度", "annual": "年度"}))
     now = today.year * 12 + today.month - 1
     last = {u: _last_month(p, k) for u, (p, k, e) in puniq.items() if p}
@@ -463,20 +412,23 @@ def _history_warnings(df, good, kind, nums, factor, ref: Reference, flag) -> Non
         for i in df.index[slip]:
             ucanon = table.get(_unit_key(df.at[i, "unit"]))
             cand = units[units["canonical_unit"] == ucanon[0]] if ucanon else units.iloc[0:0]
+            cjk = bool(re.search(r"[\u4e00-\u9fff]", df.at[i, "unit"]))
+            cand = cand.iloc[np.argsort([not bool(re.search(r"[\u4e00-\u9fff]", u)) == cjk for u in cand["unit"]],
+                                        kind="stable")]
             fit = np.abs(np.log10(nums[i] * cand["factor"].astype(float) / m[i]))
             if len(fit) and fit.min() < np.log10(3) and cand["unit"].iloc[int(fit.argmin())] != df.at[i, "unit"]:
                 best = cand["unit"].iloc[int(fit.argmin())]
                 guess_zh[i] = f"看起来是把 {best} 的数填成了 {df.at[i, 'unit']}。"
                 guess_en[i] = f"Looks like {best} entered as {df.at[i, 'unit']}."
-        flag("unit_slip", slip, "value", "warning", median=m.map(lambda x: _fmt(x) if x == x else ""),
-             ratio=ratio.map(lambda x: f"{x:.3g}" if x == x else ""), guess_zh=guess_zh, guess_en=guess_en)
+        flag("unit_slip", slip, "value", "warning", median=m[slip].map(_fmt), ratio=ratio[slip].map(lambda x: f"{x:.3g}"),
+             guess_zh=guess_zh, guess_en=guess_en)
     stored = df[["region_code", "period_n", "ind_code"]].merge(
         h.rename(columns={"region": "region_code", "period": "period_n", "indicator": "ind_code"}),
         how="left", on=["region_code", "period_n", "ind_code"], validate="m:1")["value"].set_axis(df.index)
     revised = good & stored.notna() & ~np.isclose(df["val"], stored, rtol=1e-9, atol=1e-12)
-    flag("revision", revised, "value", "warning", old=stored.map(_fmt, na_action="ignore"),
-         new=df["val"].map(_fmt, na_action="ignore"),
-         change=((df["val"] / stored - 1) * 100).map(lambda x: f"{x:+.1f}%" if np.isfinite(x) else "n/a"))
+    old, new = stored[revised], df.loc[revised, "val"]
+    flag("revision", revised, "value", "warning", old=old.map(_fmt), new=new.map(_fmt),
+         change=((new / old - 1) * 100).map(lambda x: f"{x:+.1f}%" if np.isfinite(x) else "n/a"))
     p = df["period_n"].fillna("")
     prev_p = np.where(kind.isin(["month", "quarter"]), (p.str[:4].replace("", "0").astype(int) - 1).astype(str)
                       + p.str[4:], "")
@@ -484,8 +436,9 @@ def _history_warnings(df, good, kind, nums, factor, ref: Reference, flag) -> Non
         h.rename(columns={"region": "region_code", "period": "period_n", "indicator": "ind_code"}),
         how="left", on=["region_code", "period_n", "ind_code"], validate="m:1")["value"].set_axis(df.index)
     change = df["val"] / prev - 1
-    flag("yoy_break", good & ~slip & prev.gt(0) & change.abs().gt(YOY_BREAK), "value", "warning",
-         prev=prev.map(_fmt, na_action="ignore"), change=(change * 100).map(lambda x: f"{x:+.0f}%", na_action="ignore"))
+    brk = good & ~slip & prev.gt(0) & change.abs().gt(YOY_BREAK)
+    flag("yoy_break", brk, "value", "warning", prev=prev[brk].map(_fmt),
+         change=(change[brk] * 100).map(lambda x: f"{x:+.0f}%"))
 
 
 def _missing_warnings(df, ref: Reference, ind, rep: _Report, region_column: str) -> None:
@@ -493,16 +446,19 @@ def _missing_warnings(df, ref: Reference, ind, rep: _Report, region_column: str)
     if len(last) == 0:
         return
     last = last[["region", "indicator"]].astype("str").drop_duplicates()
-    seen = set(zip(df["region_code"].dropna(), df.loc[df["region_code"].notna(), "ind_code"].fillna("")))
-    seen_regions = set(df["region_code"].dropna())
+    seen = df[["region_code", "ind_code"]].dropna().drop_duplicates().set_axis(["region", "indicator"], axis=1)
+    seen_regions = set(seen["region"])
     rg = ref.regions.astype({"code": "str"}).set_index("code")["name_zh"]
+    rg_en = ref.regions.astype({"code": "str"}).set_index("code")["name_en"]
     gone = last[~last["region"].isin(seen_regions)]
     per = gone.groupby("region").size()
     rep.add("region_not_uploaded", pd.DataFrame(index=per.index), region_column,
-            [rg.get(r, r) for r in per.index], "warning", region=[rg.get(r, r) for r in per.index], n=list(per))
+            [rg.get(r, r) for r in per.index], "warning", region=[rg.get(r, r) for r in per.index],
+            region_en=[rg_en.get(r, r) for r in per.index], n=list(per))
     part = last[last["region"].isin(seen_regions)]
-    lacking = part[[(r, i) not in seen for r, i in zip(part["region"], part["indicator"])]]
+    lacking = part.merge(seen, how="left", indicator=True).query("_merge == 'left_only'")
     lists = lacking.groupby("region")["indicator"].agg(lambda s: "、".join(ind["name_zh"].get(i, i) for i in s))
+    lists_en = lacking.groupby("region")["indicator"].agg(lambda s: ", ".join(ind["name_en"].get(i, i) for i in s))
     rep.add("indicator_not_uploaded", pd.DataFrame(index=lists.index), region_column,
             [rg.get(r, r) for r in lists.index], "warning", region=[rg.get(r, r) for r in lists.index],
-            indicators=list(lists))
+            region_en=[rg_en.get(r, r) for r in lists.index], indicators=list(lists), indicators_en=list(lists_en))
