@@ -19,16 +19,14 @@ def _print_json(obj) -> None:
 
 
 def cmd_demo(args) -> int:
-    from warehouse.demo import build_demo
+    from monitor import demo
 
-    info = build_demo(args.db_path, n_cities=args.cities, as_of=args.as_of, seed=args.seed,
-                      co2_lag_months=args.co2_lag)
-    if not args.no_nowcast:
-        from cli import nowcast_cmd
-        info["nowcast"] = nowcast_cmd.run_and_store(args.db_path, as_of=None)["model_run"]
+    info = demo.build(args.db_path, n_cities=args.cities, as_of=args.as_of, seed=args.seed,
+                      co2_lag_months=args.co2_lag, with_nowcast=not args.no_nowcast)
     _print_json(info) if args.json else print(
         f"demo province written to {info['path']}: {info['regions']} regions, "
-        f"{info['observations']:,} statistical values, {info['co2_accounted']:,} accounted CO2 months, as of {info['as_of']}")
+        f"{info['observations']:,} statistical values, {info['co2_accounted']:,} accounted CO2 months, "
+        f"as of {info['as_of']}; {info['ledger_entries']} budget ledger entries")
     return EXIT_OK
 
 
@@ -84,10 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument("file")
     rl.set_defaults(func=cmd_regions_load)
 
-    from cli import ingest_cmd, nowcast_cmd, users_cmd
+    from cli import ingest_cmd, nowcast_cmd, status_cmd, users_cmd
     ingest_cmd.add_parsers(sub)
     users_cmd.add_parsers(sub)
     nowcast_cmd.add_parsers(sub)
+    status_cmd.add_parsers(sub)
 
     e = sub.add_parser("export", help="long CSV in canonical units with kind and batch")
     e.add_argument("--region")

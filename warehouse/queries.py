@@ -183,3 +183,45 @@ def noise_floor(con: duckdb.DuckDBPyConnection) -> float | None:
              AND o.indicator = t.indicator AND o.kind = 'statistical'
         """
     ).fetchone()[0]
+
+
+def co2_for_budget(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Monthly co2_total per region for budget progress: statistical (or verified) where known,
+    else the current estimate with its 90% band and driver contributions (kind 'estimated')."""
+    return con.execute(
+        r"""
+        WITH stat AS (
+            SELECT region, period, max(value) AS value FROM observations_current
+            WHERE indicator = 'co2_total' AND kind IN ('statistical', 'verified')
+              AND regexp_full_match(period, '\d{4}-\d{2}') GROUP BY ALL
+        ), est AS (
+            SELECT o.region, o.period, o.value, e.lo90, e.hi90, e.contributions
+            FROM observations_current o
+            JOIN model_runs m ON m.batch_id = o.batch_id
+            JOIN estimates e ON e.run_id = m.run_id AND e.region = o.region AND e.period = o.period
+                 AND e.indicator = o.indicator
+            WHERE o.indicator = 'co2_total' AND o.kind = 'estimated'
+        )
+        SELECT region, period, value, 'statistical' AS kind, NULL::DOUBLE AS lo90, NULL::DOUBLE AS hi90,
+               NULL::JSON AS contributions FROM stat
+        UNION ALL
+        SELECT e.region, e.period, e.value, 'estimated', e.lo90, e.hi90, e.contributions FROM est e
+        WHERE NOT EXISTS (SELECT 1 FROM stat s WHERE s.region = e.region AND s.period = e.period)
+        ORDER BY region, period
+        """).df()
+
+
+def indicator_values(con: duckdb.DuckDBPyConnection, indicators: list[str], since: str) -> pd.DataFrame:
+    """Current statistical values of some indicators from period ``since`` on (drivers, GDP)."""
+    return con.execute(
+        """
+        SELECT region, period, indicator, value FROM observations_current
+        WHERE kind IN ('statistical', 'verified') AND indicator IN (SELECT unnest(?::TEXT[])) AND period >= ?
+        """, [list(indicators), since]).df()
+
+
+def latest_driver_month(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The latest month with electricity data (the natural 'as of' of the monitor)."""
+    return con.execute(
+        "SELECT max(period) FROM observations_current WHERE indicator = 'elec_total' AND period NOT LIKE '%Q%'"
+    ).fetchone()[0]

@@ -1,0 +1,63 @@
+"""The whole demo province: warehouse facts, a first nowcast, and a five-year budget plan."""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+import budget
+from monitor import nowcast_run
+from warehouse import budget_books, db, queries
+from warehouse.demo import build_demo
+
+PLAN_START, PLAN_YEARS = 2026, 5
+MAJOR_PROJECT_CITY = "SF10"  # the city whose major new plant starts in 2025 (see warehouse/demo_profiles.py)
+MAJOR_PROJECT_NAME = "东湾钢铁基地 / Dongwan steel complex"
+INTENSITY_DECLINE_PER_YEAR = 0.039  # ≈ 18% over five years, the 14th FYP national intensity target
+
+
+def intensity_targets(co2: pd.DataFrame, gdp: pd.DataFrame, base_year: int, years: range) -> pd.DataFrame:
+    """Per region and plan year: base-year intensity (t CO2 / 万元) × (1 − decline)^(year − base_year)."""
+    base_co2 = co2[co2["period"].str.startswith(str(base_year))].groupby("region")["value"].sum()
+    base_gdp = gdp[gdp["period"].str.startswith(str(base_year))].groupby("region")["value"].sum()
+    base = (base_co2 / base_gdp).dropna()
+    rows = [(r, y, float(i * (1 - INTENSITY_DECLINE_PER_YEAR) ** (y - base_year))) for r, i in base.items() for y in years]
+    return pd.DataFrame(rows, columns=["region", "year", "intensity_target"])
+
+
+def create_demo_plan(db_path: str | os.PathLike) -> int:
+    """Write the demo's five-year plan (3% reserve, separately-listed quota for the major plant)."""
+    with db.connect(db_path) as con:
+        regions = queries.regions(con)
+        history = queries.co2_for_budget(con)
+        gdp = queries.indicator_values(con, ["gdp"], "0000")
+    history = history[history["kind"] == "statistical"]
+    entries = budget.demo_plan_entries(history[["region", "period", "value"]], gdp, regions, start_year=PLAN_START,
+                                       years=PLAN_YEARS, user="system", major_project_region=MAJOR_PROJECT_CITY,
+                                       major_project_name=MAJOR_PROJECT_NAME)
+    frame = budget.entries_to_frame(entries)
+    n = budget_books.append_entries(db_path, frame, validate=_validate)
+    province = regions.loc[regions["level"] == "province", "code"]
+    cities = history.assign(region=history["region"])
+    prov_co2 = cities.groupby("period", as_index=False)["value"].sum().assign(region=province.iloc[0])
+    prov_gdp = gdp.groupby("period", as_index=False)["value"].sum().assign(region=province.iloc[0])
+    targets = intensity_targets(pd.concat([cities, prov_co2]), pd.concat([gdp, prov_gdp]), PLAN_START - 1,
+                                range(PLAN_START, PLAN_START + PLAN_YEARS))
+    with db.transaction(db_path) as con:
+        budget_books.set_intensity_targets(con, targets, source=f"demo: base {PLAN_START - 1} intensity, "
+                                           f"-{INTENSITY_DECLINE_PER_YEAR:.1%} a year")
+    return n
+
+
+def _validate(existing: pd.DataFrame, new: pd.DataFrame) -> None:
+    """Refuse entries that would unbalance the books (raises budget.LedgerError)."""
+    budget.apply(budget.entries_from_frame(pd.concat([existing, new], ignore_index=True)))
+
+
+def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = None, seed: int = 20260101,
+          co2_lag_months: int = 6, with_nowcast: bool = True) -> dict:
+    info = build_demo(db_path, n_cities=n_cities, as_of=as_of, seed=seed, co2_lag_months=co2_lag_months)
+    if with_nowcast:
+        info["nowcast"] = nowcast_run.run_and_store(db_path)["model_run"]
+    info["ledger_entries"] = create_demo_plan(db_path)
+    return info

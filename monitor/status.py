@@ -1,0 +1,111 @@
+"""Budget status of every city, as of a month: warehouse facts + nowcast estimates + budget logic.
+
+Pure composition (no streamlit): the CLI `status` and the pages both call ``status_report``.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+import budget
+from warehouse import budget_books, db, queries
+
+DRIVER_PREFIXES = ("elec_", "gen_", "out_", "fuel_")
+
+
+@dataclass
+class StatusReport:
+    year: int
+    month: int
+    as_of: str
+    province: str | None
+    regions: pd.DataFrame      # code, name_zh, name_en, parent, level
+    progress: pd.DataFrame     # budget.PROGRESS_COLUMNS (+ names)
+    alerts: pd.DataFrame       # budget alerts (+ names)
+    rankings: pd.DataFrame     # budget.rank_cities (+ names)
+    ledger: pd.DataFrame       # every ledger entry
+    co2: pd.DataFrame          # monthly co2 used (statistical / estimated with bands)
+    budgets: pd.DataFrame      # region, year, budget
+
+
+def _parse_month(as_of: str) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in str(as_of).split("-"))
+    except ValueError as exc:
+        raise ValueError(f"--as-of must be YYYY-MM, got {as_of!r}") from exc
+    if not 1 <= month <= 12:
+        raise ValueError(f"--as-of month must be 01..12, got {as_of!r}")
+    return year, month
+
+
+def _contrib(value) -> dict:
+    if isinstance(value, dict):
+        return value
+    try:
+        return json.loads(value) if isinstance(value, str) else {}
+    except ValueError:
+        return {}
+
+
+def status_report(db_path: str | os.PathLike | None = None, year: int | None = None,
+                  as_of: str | None = None) -> StatusReport:
+    """Progress, alerts and rankings for ``year`` as of month ``as_of`` (defaults: latest data month)."""
+    with db.connect(db_path) as con:
+        regions = queries.regions(con)
+        latest = queries.latest_driver_month(con)
+        as_of = as_of or latest
+        if as_of is None:
+            raise ValueError("the warehouse holds no monthly electricity data yet")
+        y_asof, month = _parse_month(as_of)
+        year = int(year or y_asof)
+        if year != y_asof:  # a past year's status: as of its December
+            month = 12
+        as_of = f"{year}-{month:02d}"
+        co2 = queries.co2_for_budget(con)
+        inds = queries.indicators(con)
+        drivers = queries.indicator_values(
+            con, [c for c in inds["code"] if c.startswith(DRIVER_PREFIXES)], f"{year - 1}-01")
+        gdp = queries.indicator_values(con, ["gdp"], "0000")
+        ledger = budget_books.entries(con)
+        targets = budget_books.intensity_targets(con)
+    provinces = regions[regions["level"] == "province"]
+    province = str(provinces["code"].iloc[0]) if len(provinces) == 1 else None
+    cities = sorted(regions.loc[(regions["level"] == "city") & ((regions["parent"] == province) if province else True), "code"])
+    if ledger.empty:
+        raise ValueError("no budget plan yet: the ledger is empty (the demo builds one; see the README)")
+    balances = budget.apply(budget.entries_from_frame(ledger))
+    budgets = budget.region_budgets(balances, province)
+    if not (budgets["year"] == year).any():
+        raise ValueError(f"no budget for {year}: the plan covers {budgets['year'].min()}–{budgets['year'].max()}")
+    co2 = co2[co2["period"] <= as_of]
+    cities = [c for c in cities if c in set(co2["region"])]
+    progress = budget.compute_progress(co2[["region", "period", "value", "kind", "lo90", "hi90"]], budgets, year, month,
+                                       gdp=gdp, intensity_targets=targets if not targets.empty else None,
+                                       province=province, cities=cities)
+    estimates = co2[co2["kind"] == "estimated"].assign(contributions=lambda f: f["contributions"].map(_contrib))
+    projects = balances.projects[balances.projects["year"] == year]
+    alerts = budget.build_alerts(progress, drivers=drivers[drivers["period"] <= as_of], indicator_catalog=inds,
+                                 estimates=estimates[["region", "period", "contributions"]], major_projects=projects)
+    rankings = budget.rank_cities(progress)
+    names = regions.set_index("code")[["name_zh", "name_en"]]
+    progress, alerts, rankings = (f.join(names, on="region") for f in (progress, alerts, rankings))
+    return StatusReport(year, month, as_of, province, regions, progress, alerts, rankings, ledger,
+                        co2[co2["region"].isin(cities)], budgets)
+
+
+STATUS_FIELDS = ["region", "name_zh", "name_en", "budget", "used_statistical", "used_estimated", "execution_rate",
+                 "schedule_progress", "deviation", "status", "warning_level", "p_overspend", "run_out_month",
+                 "cut_needed", "intensity", "intensity_target", "previous_level", "rank", "previous_rank"]
+
+
+def status_records(report: StatusReport) -> list[dict]:
+    """The CLI's per-region fields, JSON-ready (NaN → None)."""
+    frame = report.progress[STATUS_FIELDS].astype(object)
+    frame = frame.where(frame.notna(), None)
+    out = []
+    for rec in frame.to_dict(orient="records"):
+        out.append({k: (round(v, 6) if isinstance(v, float) else v) for k, v in rec.items()})
+    return out
