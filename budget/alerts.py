@@ -116,6 +116,10 @@ def _pct(x: float, signed: bool = False) -> str:
     return f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
 
 
+def _prob(p: float) -> str:
+    return ">99%" if p > 0.99 else "<1%" if p < 0.01 else f"{p * 100:.0f}%"
+
+
 def _reason(row, drivers: pd.DataFrame, contribs: pd.DataFrame, projects: list[str],
             catalog: pd.DataFrame | None, lang: str) -> str:
     m, dev, p = int(row.month), row.deviation, row.p_overspend
@@ -128,9 +132,9 @@ def _reason(row, drivers: pd.DataFrame, contribs: pd.DataFrame, projects: list[s
         head = f"{span}累计排放较时序进度 {_pct(dev, True)}" if zh else f"{span} cumulative emissions {_pct(dev, True)} against schedule"
     if pd.notna(p) and p >= config.ORANGE_P_OVERSPEND:
         if ahead:
-            head += f"（全年超支概率 {p * 100:.0f}%）" if zh else f" (probability of overspending the year: {p * 100:.0f}%)"
+            head += f"（全年超支概率 {_prob(p)}）" if zh else f" (probability of overspending the year: {_prob(p)})"
         else:
-            head += f"，但全年超支概率 {p * 100:.0f}%" if zh else f", but the probability of overspending the year is {p * 100:.0f}%"
+            head += f"，但全年超支概率 {_prob(p)}" if zh else f", but the probability of overspending the year is {_prob(p)}"
     parts = [head]
     if len(drivers):
         items = []
@@ -148,7 +152,8 @@ def _reason(row, drivers: pd.DataFrame, contribs: pd.DataFrame, projects: list[s
         if c["basis"] == "yoy":
             tail.append(f"快算模型归因：{g}同比 {c['value']:+.1f} 万吨" if zh else f"nowcast attribution: {g} {c['value']:+.1f} (10^4 t) yoy")
         else:
-            tail.append(f"快算模型归因：{g}贡献 {c['value']:.1f} 万吨" if zh else f"nowcast attribution: {g} contributes {c['value']:.1f} (10^4 t)")
+            tail.append(f"快算模型归因：{g}使估算排放较去年同期增加 {c['value']:.1f} 万吨" if zh else
+                        f"nowcast attribution: {g} adds {c['value']:.1f} (10^4 t) against the same months last year")
     if isinstance(row.run_out_month, str) and row.run_out_month:
         y, mo = int(row.run_out_month[:4]), int(row.run_out_month[5:7])
         tail.append(f"按当前趋势预计{y}年{mo}月用尽年度预算" if zh else
@@ -212,7 +217,8 @@ def build_alerts(
             top = dch[(dch["region"] == region) & (dch["score"] >= config.MIN_DRIVER_SCORE)].head(config.TOP_DRIVERS)
         cont = pd.DataFrame(columns=["group", "value", "basis"])
         if cch is not None:
-            cont = cch[(cch["region"] == region) & (cch["value"] > 0)][["group", "value", "basis"]]
+            cont = cch[(cch["region"] == region) & (cch["value"] > 0)
+                       & ~cch["group"].isin(config.NON_DRIVER_GROUPS)][["group", "value", "basis"]]
         proj = projects.get(region, [])
         status_for_mix = row.status if isinstance(row.status, str) else "overspend"
         cases = policy_cases(status_for_mix, bool(proj))

@@ -67,7 +67,7 @@ SEASONAL_YEARS = 3
 Z90 = 1.6448536269514722
 #: Projection of a month h months after the last month with data: mean = same month last year x
 #: trend; sd = PROJECTION_CV_PER_MONTH x mean x sqrt(h). Errors of the projected months are taken
-#: as fully correlated (one common trend error), those of the estimated months as independent.
+#: as fully correlated (one common trend error); so are those of the estimated months (one model).
 PROJECTION_CV_PER_MONTH = 0.03
 #: Recent year-on-year trend = sum of the last TREND_MONTHS months with data in the year / same
 #: months a year earlier, clipped to TREND_CLIP.
@@ -153,14 +153,17 @@ INSTRUMENT_TYPE_LABELS = {
     "information": {"zh": "信息类", "en": "Information"},
 }
 #: Nowcast driver groups (contribution keys) that are not indicator codes.
-DRIVER_GROUP_LABELS = {
-    "power": {"zh": "电力", "en": "power"},
+DRIVER_GROUP_LABELS = {  # keys = nowcast.features.GROUPS
+    "electricity": {"zh": "用电量", "en": "electricity use"},
     "industry": {"zh": "工业产品产量", "en": "industrial output"},
-    "energy": {"zh": "能源消费", "en": "energy consumption"},
-    "economy": {"zh": "经济", "en": "economy"},
-    "seasonal": {"zh": "季节因素", "en": "seasonality"},
-    "trend": {"zh": "趋势", "en": "trend"},
+    "power_mix": {"zh": "发电结构", "en": "power mix"},
+    "energy_fuel": {"zh": "能源消费", "en": "fuel use"},
+    "calendar": {"zh": "日历因素", "en": "calendar"},
+    "intensity_trend": {"zh": "碳强度趋势", "en": "intensity trend"},
+    "region_other": {"zh": "地区基线", "en": "regional baseline"},
 }
+#: Contribution groups that are a baseline, not a driver: never named as a cause.
+NON_DRIVER_GROUPS = ("region_other",)
 #: Ledger error messages; ``{...}`` fields come from LedgerError.params.
 LEDGER_ERROR_MESSAGES = {
     "unknown_type": {"zh": "未知的账目类型：{type}", "en": "Unknown entry type: {type}"},

@@ -261,29 +261,32 @@ def apply(entries: Iterable[LedgerEntry]) -> Balances:
         seen.add(e.entry_id)
         _apply_one(books, e, i)
     years = sorted(set(books.total) | set(books.city) | set(books.reserve) | set(books.sl))
-    totals, regions, projects = [], [], []
+    totals = {k: [] for k in ("year", "province_total", "cities_total", "reserve", "separately_listed", "gap")}
+    regions = {k: [] for k in ("year", "region", "budget", "separately_listed", "advanced")}
+    projects = {k: [] for k in ("year", "region", "project", "amount")}
     for y in years:
         cities = books.city.get(y, {})
         sl = books.sl.get(y, {})
-        totals.append({
-            "year": y, "province_total": books.total.get(y, 0.0), "cities_total": sum(cities.values()),
-            "reserve": books.reserve.get(y, 0.0), "separately_listed": sum(sl.values()),
-        })
+        row = (y, books.total.get(y, 0.0), sum(cities.values()), books.reserve.get(y, 0.0), sum(sl.values()))
+        for k, v in zip(totals, row + (row[1] - row[2] - row[3] - row[4],)):
+            totals[k].append(v)
         sl_by_region: dict[str, float] = defaultdict(float)
         for (region, project), amount in sl.items():
             sl_by_region[region] += amount
-            projects.append({"year": y, "region": region, "project": project, "amount": amount})
+            for k, v in zip(projects, (y, region, project, amount)):
+                projects[k].append(v)
+        adv_in, adv_out = books.advanced.get(y, {}), books.advanced.get(y - 1, {})
         for region in sorted(set(cities) | set(sl_by_region)):
-            advanced = books.advanced.get(y, {}).get(region, 0.0) - books.advanced.get(y - 1, {}).get(region, 0.0)
-            regions.append({"year": y, "region": region, "budget": cities.get(region, 0.0),
-                            "separately_listed": sl_by_region.get(region, 0.0), "advanced": advanced})
-    totals_df = pd.DataFrame(totals, columns=["year", "province_total", "cities_total", "reserve", "separately_listed"])
-    totals_df["gap"] = totals_df["province_total"] - totals_df["cities_total"] - totals_df["reserve"] - totals_df["separately_listed"]
-    return Balances(
-        totals=totals_df.astype({"year": int}),
-        regions=pd.DataFrame(regions, columns=["year", "region", "budget", "separately_listed", "advanced"]).astype({"year": int}),
-        projects=pd.DataFrame(projects, columns=["year", "region", "project", "amount"]).astype({"year": int}),
-    )
+            row = (y, region, cities.get(region, 0.0), sl_by_region.get(region, 0.0),
+                   adv_in.get(region, 0.0) - adv_out.get(region, 0.0))
+            for k, v in zip(regions, row):
+                regions[k].append(v)
+
+    def frame(d: dict) -> pd.DataFrame:
+        return pd.DataFrame({k: pd.Series(v, dtype=("int64" if k == "year" else "str" if k in ("region", "project") else "float64"))
+                             for k, v in d.items()})
+
+    return Balances(totals=frame(totals), regions=frame(regions), projects=frame(projects))
 
 
 def check_balanced(balances: Balances, tol: float = config.LEDGER_TOLERANCE) -> bool:
@@ -292,15 +295,15 @@ def check_balanced(balances: Balances, tol: float = config.LEDGER_TOLERANCE) -> 
     Recomputed from ``balances.regions`` and ``balances.projects`` (not from the stored gap), with a
     relative tolerance ``tol`` × max(1, |province_total|).
     """
-    cities = balances.regions.groupby("year")["budget"].sum()
-    projects = balances.projects.groupby("year")["amount"].sum()
-    for row in balances.totals.itertuples():
-        rhs = float(cities.get(row.year, 0.0)) + float(row.reserve) + float(projects.get(row.year, 0.0))
-        if abs(row.province_total - rhs) > tol * max(1.0, abs(row.province_total)):
+    sums: dict[int, float] = defaultdict(float)
+    for frame, col in ((balances.regions, "budget"), (balances.projects, "amount")):
+        for y, v in zip(frame["year"].to_numpy(), frame[col].to_numpy(dtype=float)):
+            sums[int(y)] += v
+    for y, total, reserve in zip(balances.totals["year"].to_numpy(), balances.totals["province_total"].to_numpy(dtype=float),
+                                 balances.totals["reserve"].to_numpy(dtype=float)):
+        if abs(total - (sums[int(y)] + reserve)) > tol * max(1.0, abs(total)) or reserve < -tol:
             return False
-        if row.reserve < -tol:
-            return False
-    return bool((balances.regions["budget"] >= -tol).all())
+    return bool((balances.regions["budget"].to_numpy(dtype=float) >= -tol).all())
 
 
 def append(entries: Sequence[LedgerEntry], entry: LedgerEntry) -> tuple[LedgerEntry, ...]:
@@ -336,13 +339,19 @@ def entries_to_frame(entries: Iterable[LedgerEntry]) -> pd.DataFrame:
 
 
 def entries_from_frame(df: pd.DataFrame) -> list[LedgerEntry]:
-    """Inverse of :func:`entries_to_frame`; missing optional regions/project become None."""
+    """Inverse of :func:`entries_to_frame` (extra columns are ignored); missing optional
+    regions/project become None, dates become 'YYYY-MM-DD' strings."""
     names = [f.name for f in fields(LedgerEntry)]
     out = []
     for rec in df.to_dict("records"):
         kw = {k: (None if _blank(rec.get(k)) else rec.get(k)) for k in names}
         kw["year"] = int(kw["year"])
         kw["amount"] = float(kw["amount"])
-        kw["reason"] = kw["reason"] or ""
+        kw["reason"] = "" if kw["reason"] is None else str(kw["reason"])
+        if kw["date"] is not None and not isinstance(kw["date"], str):  # date / Timestamp from storage
+            kw["date"] = kw["date"].isoformat()[:10] if hasattr(kw["date"], "isoformat") else str(kw["date"])
+        for k in ("entry_id", "user", "type", "from_region", "to_region", "project"):
+            if kw[k] is not None:
+                kw[k] = str(kw[k])
         out.append(LedgerEntry(**kw))
     return out

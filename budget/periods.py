@@ -30,8 +30,8 @@ def previous_quarter_end(year: int, month: int) -> tuple[int, int]:
 def monthly_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``df`` whose ``period`` is a month, with int columns ``year`` and ``month`` added.
 
-    Where a (region, period) appears more than once, a 'statistical' row (column ``kind``) wins over
-    others, then the last row. ``value`` becomes float.
+    Where a (region, period) appears more than once, a known row (``kind`` 'statistical' or
+    'verified') wins over an 'estimated' one, then the last row. ``value`` becomes float.
     """
     m = df[df["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")].copy()
     m["period"] = m["period"].astype(str)
@@ -40,7 +40,7 @@ def monthly_frame(df: pd.DataFrame) -> pd.DataFrame:
     m["month"] = m["period"].str[5:7].astype(int)
     m["value"] = m["value"].astype(float)
     if "kind" in m.columns:
-        m["_rank"] = (m["kind"].astype(str) == "statistical").astype(int)
+        m["_rank"] = (m["kind"].astype(str) != "estimated").astype(int)
         m = m.sort_values(["region", "period", "_rank"], kind="stable")
         m = m.drop(columns="_rank")
     m = m.drop_duplicates(["region", "period"], keep="last")

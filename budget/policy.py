@@ -44,11 +44,12 @@ def policy_cases(status: str | None, major_project_strain: bool = False) -> list
 def recommend_policies(status: str | None, major_project_strain: bool = False,
                        toolbox: pd.DataFrame | None = None) -> pd.DataFrame:
     """The recommended mix: toolbox rows of :func:`policy_cases`, ordered by case then
-    instrument type (control, economic, information). Columns ``TOOLBOX_COLUMNS``."""
+    instrument type (control, economic, information); an instrument listed under two cases appears
+    once (under the first). Columns ``TOOLBOX_COLUMNS``."""
     tb = policy_toolbox() if toolbox is None else toolbox
     cases = policy_cases(status, major_project_strain)
     sel = tb[tb["case"].isin(cases)].copy()
     sel["_c"] = sel["case"].map({c: i for i, c in enumerate(cases)})
     sel["_t"] = sel["instrument_type"].map({t: i for i, t in enumerate(INSTRUMENT_TYPES)})
-    sel = sel.sort_values(["_c", "_t"], kind="stable")
+    sel = sel.sort_values(["_c", "_t"], kind="stable").drop_duplicates("name_en", keep="first")
     return sel[TOOLBOX_COLUMNS].reset_index(drop=True)

@@ -78,12 +78,12 @@ def _core(monthly: pd.DataFrame, budgets: pd.DataFrame, year: int, month: int, c
         cur = mr[(mr["year"] == year) & (mr["month"] <= month)]
         budget = _nan(budget_of(region, year))
         kind = cur["kind"].astype(str) if "kind" in cur.columns else pd.Series("statistical", index=cur.index)
-        used_stat = float(cur.loc[kind == "statistical", "value"].sum())
-        used_est = float(cur.loc[kind != "statistical", "value"].sum())
+        used_stat = float(cur.loc[kind != "estimated", "value"].sum())  # statistical or verified
+        used_est = float(cur.loc[kind == "estimated", "value"].sum())
         used = used_stat + used_est
         path, summ = projection.project_region(mr, year, month)
         sp = float(sched.get(region, month / 12.0))
-        execution = safe_ratio(used, budget)
+        execution = safe_ratio(used, budget) if len(cur) else float("nan")  # no data yet: no verdict
         deviation = safe_ratio(execution, sp) - 1
         lin = month / 12.0
         deviation_linear = safe_ratio(execution, lin) - 1
@@ -114,7 +114,7 @@ def _core(monthly: pd.DataFrame, budgets: pd.DataFrame, year: int, month: int, c
             "region": region, "is_province": is_prov, "year": year, "month": month,
             "as_of": month_label(year, month), "budget": budget,
             "used_statistical": used_stat, "used_estimated": used_est, "used": used,
-            "months_with_data": int(cur["month"].nunique()), "months_estimated": int((kind != "statistical").sum()),
+            "months_with_data": int(cur["month"].nunique()), "months_estimated": int((kind == "estimated").sum()),
             "last_data_month": summ["last_data_month"],
             "execution_rate": execution, "schedule_progress": sp, "schedule_linear": lin,
             "seasonal_years": int(pattern.loc[pattern["region"] == region, "n_years"].max()) if region in sched.index else 0,
@@ -157,8 +157,8 @@ def compute_progress(
     """Progress of every city (and the province) for ``year`` as of ``month`` (1..12).
 
     Inputs
-    - ``co2``: region, period (YYYY-MM), value (万吨), kind ('statistical' | 'estimated'),
-      lo90, hi90 (90% band of estimated rows, NaN for statistical). Rows of ``province`` itself are
+    - ``co2``: region, period (YYYY-MM), value (万吨), kind ('statistical' | 'estimated';
+      'verified' counts as statistical), lo90, hi90 (90% band of estimated rows, NaN otherwise). Rows of ``province`` itself are
       ignored: the province is the sum of the cities. Data after ``month`` are ignored.
     - ``budgets``: region, year, budget (万吨), e.g. ``ledger.region_budgets(balances, province)``.
       The province row's budget is its own row if present, else the sum of the cities'.

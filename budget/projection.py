@@ -2,9 +2,10 @@
 
 Method, for region r, year Y, as of month m (only months 1..m of Y count as known):
 
-1. Known months: statistical rows are exact (sd 0); estimated rows are normal with mean = value
-   and sd = (hi90 − lo90) / (2 × 1.645) (sd 0 when the band is missing). Their errors are taken as
-   independent.
+1. Known months: statistical (and verified) rows are exact (sd 0); estimated rows are normal with mean = value
+   and sd = (hi90 − lo90) / (2 × 1.645) (sd 0 when the band is missing). One nowcast model makes
+   them, so their errors are taken as fully correlated: sd_estimated = Σ sd_month (conservative;
+   the same rule adds cities' bands for the province).
 2. Recent trend = Σ value of the last ``TREND_MONTHS`` known months of Y / Σ same months of Y−1,
    clipped to ``TREND_CLIP`` (1 when nothing to compare).
 3. Every month of Y without a known value (the rest of the year, or a gap before m) is projected
@@ -13,7 +14,7 @@ Method, for region r, year Y, as of month m (only months 1..m of Y count as know
    (h = 1 for gaps). Projection errors share one trend error, so they are fully correlated:
    sd_projection = Σ sd_month.
 4. Year total T ~ Normal(μ, σ²), μ = Σ known + Σ projected means,
-   σ² = Σ sd_estimated² + sd_projection². p_overspend = P(T > budget) = 1 − Φ((budget − μ)/σ);
+   σ² = sd_estimated² + sd_projection² (nowcast error independent of the trend error). p_overspend = P(T > budget) = 1 − Φ((budget − μ)/σ);
    with σ = 0 it is 1 if μ > budget else 0.
 5. run_out_month: first month whose cumulative (known values, then projected means) exceeds the
    budget.
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from budget import config
-from budget.periods import month_label
+from budget.periods import month_label, monthly_frame
 
 PATH_COLUMNS = ["region", "period", "month", "kind", "value", "sd", "lo90", "hi90", "cumulative", "horizon"]
 
@@ -71,14 +72,14 @@ def project_region(monthly: pd.DataFrame, year: int, month: int) -> tuple[pd.Dat
     trend = float(cur.loc[pairs, "value"].sum()) / prev_sum if pairs and prev_sum > 0 else 1.0
     trend = float(np.clip(trend, *config.TREND_CLIP))
     fallback = float(cur["value"].mean()) if known else float("nan")
-    rows, est_var, proj_sd = [], 0.0, 0.0
+    rows, est_sd, proj_sd = [], 0.0, 0.0
     for k in range(1, 13):
         if k in cur.index:
             r = cur.loc[k]
             kind = str(r["kind"]) if "kind" in cur.columns and isinstance(r.get("kind"), str) else "statistical"
-            sd = _sd_from_band(r.get("lo90"), r.get("hi90")) if kind != "statistical" else 0.0
+            sd = _sd_from_band(r.get("lo90"), r.get("hi90")) if kind == "estimated" else 0.0
             value, horizon = float(r["value"]), 0
-            est_var += sd * sd
+            est_sd += sd
         else:
             base = prev.get(k)
             value = float(base) * trend if base is not None and math.isfinite(float(base)) else fallback
@@ -90,7 +91,7 @@ def project_region(monthly: pd.DataFrame, year: int, month: int) -> tuple[pd.Dat
     path = pd.DataFrame(rows, columns=["period", "month", "kind", "value", "sd", "lo90", "hi90", "horizon"])
     path["cumulative"] = path["value"].cumsum()
     mean = float(path["value"].sum(min_count=12)) if path["value"].notna().all() else float("nan")
-    sd_total = math.sqrt(est_var + proj_sd * proj_sd) if math.isfinite(proj_sd) else float("nan")
+    sd_total = math.sqrt(est_sd * est_sd + proj_sd * proj_sd) if math.isfinite(proj_sd) else float("nan")
     summary = {
         "projected_total": mean, "projected_sd": sd_total,
         "projected_lo90": mean - config.Z90 * sd_total, "projected_hi90": mean + config.Z90 * sd_total,
@@ -119,8 +120,8 @@ def province_monthly(monthly: pd.DataFrame, cities: list[str], province: str) ->
     kind = m["kind"].astype(str) if "kind" in m.columns else pd.Series("statistical", index=m.index)
     lo = m["lo90"] if "lo90" in m.columns else pd.Series(np.nan, index=m.index)
     hi = m["hi90"] if "hi90" in m.columns else pd.Series(np.nan, index=m.index)
-    sd = ((hi - lo) / (2 * config.Z90)).where(kind != "statistical", 0.0).fillna(0.0)
-    m = m.assign(_est=(kind != "statistical").astype(int), _sd=sd)
+    sd = ((hi - lo) / (2 * config.Z90)).where(kind == "estimated", 0.0).fillna(0.0)
+    m = m.assign(_est=(kind == "estimated").astype(int), _sd=sd)
     g = m.groupby(["year", "month"]).agg(value=("value", "sum"), n=("region", "nunique"),
                                          est=("_est", "max"), sd=("_sd", "sum")).reset_index()
     g = g[g["n"] == len(cities)]
@@ -137,13 +138,21 @@ def province_monthly(monthly: pd.DataFrame, cities: list[str], province: str) ->
     return out
 
 
-def projection_paths(monthly: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
-    """Monthly path for every region in ``monthly`` (region, year, month, value, kind, lo90, hi90).
+def projection_paths(co2: pd.DataFrame, year: int, month: int, province: str | None = None) -> pd.DataFrame:
+    """Monthly path of every region for ``year`` as of ``month``.
 
+    ``co2``: region, period (YYYY-MM), value (万吨), kind, lo90, hi90 (kind/bands optional). With
+    ``province`` the province's own rows are replaced by the sum of the other regions.
     Returns ``PATH_COLUMNS``: region, period, month, kind (statistical | estimated | projected),
-    value (万吨; projected mean for projected months), sd, lo90, hi90, cumulative, horizon — what a
-    city page charts (known months with their band, then the projection fan).
+    value (万吨; the projected mean for projected months), sd, lo90, hi90, cumulative, horizon
+    (months after the last known month) — what a city page charts: known months with their band,
+    then the projection fan.
     """
+    monthly = monthly_frame(co2)
+    if province:
+        monthly = monthly[monthly["region"] != province]
+        cities = sorted(monthly["region"].unique())
+        monthly = pd.concat([monthly, province_monthly(monthly, cities, province)], ignore_index=True)
     frames = []
     for region, g in monthly.groupby("region", sort=True):
         path, _ = project_region(g, year, month)

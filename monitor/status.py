@@ -29,6 +29,8 @@ class StatusReport:
     ledger: pd.DataFrame       # every ledger entry
     co2: pd.DataFrame          # monthly co2 used (statistical / estimated with bands)
     budgets: pd.DataFrame      # region, year, budget
+    paths: pd.DataFrame        # budget.projection_paths: known months then the projection fan
+    schedule: pd.DataFrame     # region, month, share, cum_share: the seasonal time schedule
 
 
 def _parse_month(as_of: str) -> tuple[int, int]:
@@ -92,8 +94,21 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     rankings = budget.rank_cities(progress)
     names = regions.set_index("code")[["name_zh", "name_en"]]
     progress, alerts, rankings = (f.join(names, on="region") for f in (progress, alerts, rankings))
-    return StatusReport(year, month, as_of, province, regions, progress, alerts, rankings, ledger,
-                        co2[co2["region"].isin(cities)], budgets)
+    co2 = co2[co2["region"].isin(cities)]
+    paths = budget.projection_paths(co2, year, month, province)
+    schedule = budget.seasonal_pattern(budget_monthly(paths, co2, province), year)
+    return StatusReport(year, month, as_of, province, regions, progress, alerts, rankings, ledger, co2, budgets,
+                        paths, schedule)
+
+
+def budget_monthly(paths: pd.DataFrame, co2: pd.DataFrame, province: str | None) -> pd.DataFrame:
+    """region, year, month, value of cities and the province (sum) for the seasonal schedule."""
+    frame = co2[["region", "period", "value"]].copy()
+    if province:
+        frame = pd.concat([frame, frame.groupby("period", as_index=False)["value"].sum().assign(region=province)])
+    frame["year"] = frame["period"].str[:4].astype(int)
+    frame["month"] = frame["period"].str[5:7].astype(int)
+    return frame[["region", "year", "month", "value"]]
 
 
 STATUS_FIELDS = ["region", "name_zh", "name_en", "budget", "used_statistical", "used_estimated", "execution_rate",
