@@ -14,7 +14,11 @@ with st.sidebar:
     st.radio(t("language"), options=list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
 
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview"), icon="🗄️", url_path="overview", default=True),
-    st.Page("pages/accuracy.py", title=t("page_accuracy"), icon="🎯", url_path="accuracy"),
+    st.Page("app_pages/weather.py", title=t("page_weather"), icon="🌦️", url_path="weather", default=True),
+    st.Page("app_pages/city.py", title=t("page_city"), icon="🏙️", url_path="city"),
+    st.Page("app_pages/rankings.py", title=t("page_rankings"), icon="🏆", url_path="rankings"),
+    st.Page("app_pages/alerts.py", title=t("page_alerts"), icon="🚨", url_path="alerts"),
+    st.Page("app_pages/overview.py", title=t("page_overview"), icon="🗄️", url_path="overview"),
+    st.Page("app_pages/accuracy.py", title=t("page_accuracy"), icon="🎯", url_path="accuracy"),
 ]
 st.navigation(pages).run()

@@ -13,7 +13,7 @@ def open_page(page: str, lang: str = "zh", timeout: float = 60) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     at.run()
     return at
 

@@ -17,6 +17,20 @@ WIDE_FIXED = {"zh": ["地区", "时期"], "en": ["region", "period"]}
 EXAMPLE_REGION = {"zh": "示例市", "en": "Example City"}
 EXAMPLE_PERIODS = ("2026-01", "2026-02")
 EXAMPLE_VALUES = {"elec_total": ("123456.7", "118000"), "out_crude_steel": ("85.3", "80.1")}
+# Header names accepted per role (compared after NFKC, lower case, without spaces, _ - . :); a unit in
+# brackets is allowed after any of them, e.g. '数值(万千瓦时)'.
+HEADER_NAMES = {role: set(words.split()) for role, words in {
+    "region": "地区 城市 地市 市 区域 地区名称 城市名称 地市名称 行政区 行政区划 行政区划名称 所属地区 地区代码 城市代码 "
+              "行政区划代码 region city area regioncode regionname cityname prefecture",
+    "period": "时期 时间 月份 期间 日期 年月 统计期 统计期间 统计时间 统计月份 报告期 所属期 月 期别 "
+              "period month date time yearmonth",
+    "indicator": "指标 指标名称 指标代码 指标名 统计指标 项目 项目名称 indicator indicatorcode indicatorname item "
+                 "variable metric series",
+    "value": "数值 值 数据 数量 本月 当月 当月值 本月数 本月值 本期 本期值 指标值 统计值 数据值 value amount val "
+             "figure data",
+    "unit": "单位 计量单位 数据单位 unit units uom",
+}.items()}
+IGNORED_HEADERS = set("序号 编号 no # 备注 说明 注 note notes remark remarks 数据来源 来源 source".split())
 CATALOG_HEADERS = {"zh": ["代码", "中文名称", "英文名称", "类别", "标准单位", "频率", "可用单位"],
                    "en": ["code", "name_zh", "name_en", "category", "canonical unit", "frequency", "accepted units"]}
 
@@ -218,7 +232,8 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                       "请检查年份和月份。", "Check the year and month."),
     "negative_value": ("“{indicator}”的数值为负：{value}。", "Negative value for '{indicator_en}': {value}.",
                        "该指标不能为负；请核实（累计值相减可能出现负数）。",
-                       "This indicator cannot be negative; check it (differenced year-to-date figures can go negative)."),
+                       "This indicator cannot be negative; check it "
+                       "(differenced year-to-date figures can go negative)."),
     "duplicate_conflict": ("与第 {others} 行的地区、时期、指标相同，但数值不同：{values}。",
                            "Same region, period and indicator as row {others}, but a different value: {values}.",
                            "请只保留一行正确数值。", "Keep one row with the correct value."),

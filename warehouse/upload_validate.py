@@ -158,29 +158,32 @@ def _strip_suffix(key: str) -> str:
     return _EN_SUFFIX.sub("", _ZH_SUFFIX.sub("", key)) or key
 
 
-def _lookup(keys: dict[str, set[str]], stripped: dict[str, set[str]], key: str) -> set[str]:
-    return keys.get(key) or stripped.get(_strip_suffix(key)) or set()
+def _resolve(values: pd.Series, pairs, strip: bool) -> tuple[pd.Series, pd.Series, dict[str, set[str]]]:
+    """Map raw names to codes over the unique values: exact key first, then without 市/省/city suffixes.
 
-
-def _index(pairs: list[tuple[str, str]], strip: bool) -> tuple[dict, dict]:
+    Returns (code or NA, number of matching codes, {raw value: codes})."""
     keys: dict[str, set[str]] = {}
     stripped: dict[str, set[str]] = {}
     for name, code in pairs:
-        k = norm_key(name)
-        if k:
-            keys.setdefault(k, set()).add(code)
-            if strip:
-                stripped.setdefault(_strip_suffix(k), set()).add(code)
-    return keys, stripped
+        if isinstance(name, str) and (k := norm_key(name)):
+            keys.setdefault(k, set()).add(str(code))
+            stripped.setdefault(_strip_suffix(k) if strip else k, set()).add(str(code))
+    found = {u: keys.get(norm_key(u)) or stripped.get(_strip_suffix(norm_key(u)) if strip else "") or set()
+             for u in values.unique()}
+    codes = values.map({u: next(iter(c)) for u, c in found.items() if len(c) == 1}).astype("str")
+    return codes, values.map({u: len(c) for u, c in found.items()}), found
 
 
-def _suggest(text: str, names: dict[str, str], n: int = 3) -> tuple[str, str]:
-    hits = difflib.get_close_matches(_nfkc(text), list(names), n=n, cutoff=0.5)
-    hits += [h for h in difflib.get_close_matches(_nfkc(text).lower(), [k.lower() for k in names], n=n, cutoff=0.6)
-             if h not in hits]
+def _suggest(values: pd.Series, names: dict[str, str], n: int = 3) -> tuple[pd.Series, pd.Series]:
+    """'Did you mean' texts (zh, en) per raw value, from difflib over names, aliases and codes."""
     lower = {k.lower(): v for k, v in names.items()}
-    labels = list(dict.fromkeys(names.get(h) or lower[h] for h in hits))[:n]
-    return (f"是否为：{'、'.join(labels)}？", f"Did you mean: {', '.join(labels)}?") if labels else ("", "")
+    out = {}
+    for text in values.unique():
+        hits = difflib.get_close_matches(_nfkc(text), list(names), n=n, cutoff=0.5)
+        hits += difflib.get_close_matches(_nfkc(text).lower(), list(lower), n=n, cutoff=0.6)
+        labels = list(dict.fromkeys(names.get(h) or lower[h] for h in hits))[:n]
+        out[text] = (f"是否为：{'、'.join(labels)}？", f"Did you mean: {', '.join(labels)}?") if labels else ("", "")
+    return values.map({k: v[0] for k, v in out.items()}), values.map({k: v[1] for k, v in out.items()})
 
 
 def _unit_key(text: object) -> str:
@@ -198,27 +201,29 @@ def _unit_table(units: pd.DataFrame) -> dict[str, tuple[str, float, str]]:
 # ---------------------------------------------------------------- report building
 
 class _Report:
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
+    def __init__(self, problems=()) -> None:
+        self.parts: list[pd.DataFrame] = [pd.DataFrame([{
+            "row": p.row, "column": p.column or "", "value": p.value or "", "severity": p.severity, "code": p.code,
+            "problem_zh": p.message_zh, "problem_en": p.message_en, "fix_zh": p.fix_zh, "fix_en": p.fix_en}
+            for p in problems])] if problems else []
 
     def add(self, code: str, rows: pd.DataFrame, column, value, severity: str = "error", **params) -> None:
-        if len(rows) == 0:
+        if (n := len(rows)) == 0:
             return
-        n = len(rows)
-        cols = {k: (list(v) if isinstance(v, (pd.Series, list, np.ndarray)) else [v] * n)
+        cols = {k: (list(v) if isinstance(v, (pd.Series, pd.Index, list, np.ndarray)) else [v] * n)
                 for k, v in dict(params, value=value, column=column).items()}
         texts = [message(code, {k: cols[k][i] for k in cols}) for i in range(n)]
         self.parts.append(pd.DataFrame({
-            "row": pd.array(list(rows["row"]) if "row" in rows else [None] * n, dtype="Int64"),
-            "column": cols["column"], "value": cols["value"], "severity": severity, "code": code,
+            "row": list(rows["row"]) if "row" in rows else [None] * n, "column": cols["column"],
+            "value": cols["value"], "severity": severity, "code": code,
             **{c: [x[j] for x in texts] for j, c in enumerate(REPORT_COLUMNS[5:])}}))
 
     def frame(self) -> pd.DataFrame:
-        parts = [p.astype({c: "str" for c in REPORT_COLUMNS if c != "row"}) for p in self.parts]
-        if not parts:
+        if not self.parts:
             return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "row" else "str") for c in REPORT_COLUMNS})
-        rep = pd.concat(parts, ignore_index=True)
-        rep["_s"] = rep["severity"].ne("error")
+        rep = pd.concat([p.astype({"row": "Int64", **{c: "str" for c in REPORT_COLUMNS[1:]}}) for p in self.parts],
+                        ignore_index=True)
+        rep["_s"] = rep["severity"].ne("error")     # errors first, then by row (file-level rows first)
         rep = rep.sort_values(["_s", "row", "code"], na_position="first", kind="stable")
         return rep.drop(columns="_s").reset_index(drop=True)[REPORT_COLUMNS]
 
@@ -245,196 +250,168 @@ def _empty_clean() -> pd.DataFrame:
 
 
 def _validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
-    rep = _Report()
-    for p in raw.problems:
-        rep.parts.append(pd.DataFrame({
-            "row": pd.array([p.row], dtype="Int64"), "column": [p.column or ""], "value": [p.value or ""],
-            "severity": [p.severity], "code": [p.code], "problem_zh": [p.message_zh], "problem_en": [p.message_en],
-            "fix_zh": [p.fix_zh], "fix_en": [p.fix_en]}))
+    rep = _Report(raw.problems)
     df = raw.rows.reset_index(drop=True)
     if len(df) == 0:
         return Validation(_empty_clean(), rep.frame())
     cols = raw.columns
     colname = {"region": cols.get("region", "region"), "period": cols.get("period", "period"),
-               "indicator": cols["indicator"] if "indicator" in cols else df["column"],
-               "value": df["column"], "unit": df["unit_column"]}
-    bad = pd.Series(False, index=df.index)
+               "indicator": cols.get("indicator", df["column"]), "value": df["column"], "unit": df["unit_column"]}
+    bad = df["row"].isin({p.row for p in raw.problems if p.severity == "error" and p.row is not None})
 
     def flag(code: str, mask: pd.Series, role: str, severity: str = "error", **params) -> None:
         nonlocal bad
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
+        if not (mask := mask.fillna(False).astype(bool)).any():
             return
         c = colname[role]
-        p = {k: (v.reindex(mask.index[mask]) if isinstance(v, pd.Series) else v) for k, v in params.items()}
+        p = {k: (v.reindex(mask.index[mask]).astype(object).fillna("") if isinstance(v, pd.Series) else v)
+             for k, v in params.items()}
         rep.add(code, df[mask], c[mask] if isinstance(c, pd.Series) else c, df.loc[mask, role], severity, **p)
-        if severity == "error":
-            bad = bad | mask
+        bad = bad | mask if severity == "error" else bad
 
-    # formula-like text in any field is never parsed further
-    formula = {}
+    formula = {}                      # formula-like text in any field is flagged and never parsed further
     for r in ("region", "period", "indicator", "value", "unit"):
         m = df[r].str.contains(r"[=@+|\-]", regex=True)
         formula[r] = df.loc[m, r].astype(object).str.match(_FORMULA).reindex(df.index, fill_value=False).astype(bool)
-    for r, m in formula.items():
-        flag("formula", m, r)
+        flag("formula", formula[r], r)
 
-    # regions
+    # regions: code, Chinese or English name, alias; with or without 市/省
     rg = ref.regions.astype({"code": "str"})
-    pairs = [(c, c) for c in rg["code"]] + list(zip(rg["name_zh"], rg["code"])) + list(zip(rg["name_en"], rg["code"]))
-    pairs += list(zip(ref.aliases["alias"], ref.aliases["code"]))
-    keys, stripped = _index([(str(a), str(b)) for a, b in pairs if isinstance(a, str)], strip=True)
+    pairs = list(zip(rg["code"], rg["code"])) + list(zip(rg["name_zh"], rg["code"])) + list(
+        zip(rg["name_en"], rg["code"])) + list(zip(ref.aliases["alias"], ref.aliases["code"]))
+    df["region_code"], hits, found = _resolve(df["region"], pairs, strip=True)
     label = {c: f"{z} ({c})" for c, z in zip(rg["code"], rg["name_zh"])}
-    names = {str(a): label.get(str(b), str(b)) for a, b in pairs if isinstance(a, str) and a}
-    uniq = {u: _lookup(keys, stripped, norm_key(u)) for u in df["region"].unique()}
-    hits = df["region"].map({u: len(c) for u, c in uniq.items()})
-    df["region_code"] = df["region"].map({u: next(iter(c)) for u, c in uniq.items() if len(c) == 1}).astype("str")
     flag("missing_region", df["region"].eq(""), "region")
     unknown = hits.eq(0) & df["region"].ne("") & ~formula["region"]
-    sug = {u: _suggest(u, names) for u in df.loc[unknown, "region"].unique()}
-    flag("unknown_region", unknown, "region", suggest_zh=df["region"].map({u: v[0] for u, v in sug.items()}),
-         suggest_en=df["region"].map({u: v[1] for u, v in sug.items()}))
+    sug_zh, sug_en = _suggest(df.loc[unknown, "region"], {str(a): label.get(str(b), str(b)) for a, b in pairs
+                                                          if isinstance(a, str) and a})
+    flag("unknown_region", unknown, "region", suggest_zh=sug_zh, suggest_en=sug_en)
     flag("ambiguous_region", hits.gt(1), "region",
-         candidates=df["region"].map({u: "、".join(sorted(label.get(x, x) for x in c)) for u, c in uniq.items()}))
+         candidates=df["region"].map({u: "、".join(sorted(label.get(x, x) for x in c)) for u, c in found.items()}))
 
-    # indicators
+    # indicators: code, Chinese or English name
     ind = ref.indicators.set_index("code")
-    ikeys, _ = _index(list(zip(ind.index, ind.index)) + list(zip(ind["name_zh"], ind.index))
-                      + list(zip(ind["name_en"], ind.index)), strip=False)
-    iuniq = {u: ikeys.get(norm_key(u), set()) for u in df["indicator"].unique()}
-    df["ind_code"] = df["indicator"].map({u: next(iter(c)) for u, c in iuniq.items() if len(c) == 1}).astype("str")
+    df["ind_code"], _, _ = _resolve(df["indicator"], list(zip(ind.index, ind.index)) + list(
+        zip(ind["name_zh"], ind.index)) + list(zip(ind["name_en"], ind.index)), strip=False)
     has_ind = df["ind_code"].notna()
     flag("missing_indicator", df["indicator"].eq(""), "indicator")
     unknown = ~has_ind & df["indicator"].ne("") & ~formula["indicator"]
-    inames = {**{c: f"{c} {z}" for c, z in zip(ind.index, ind["name_zh"])},
-              **{z: f"{c} {z}" for c, z in zip(ind.index, ind["name_zh"])},
-              **{e: f"{c} {e}" for c, e in zip(ind.index, ind["name_en"])}}
-    sug = {u: _suggest(u, inames) for u in df.loc[unknown, "indicator"].unique()}
-    flag("unknown_indicator", unknown, "indicator",
-         suggest_zh=df["indicator"].map({u: v[0] for u, v in sug.items()}),
-         suggest_en=df["indicator"].map({u: v[1] for u, v in sug.items()}))
+    sug_zh, sug_en = _suggest(df.loc[unknown, "indicator"], {
+        **{c: f"{c} {z}" for c, z in zip(ind.index, ind["name_zh"])}, **{
+            z: f"{c} {z}" for c, z in zip(ind.index, ind["name_zh"])}, **{
+            e: f"{c} {e}" for c, e in zip(ind.index, ind["name_en"])}})
+    flag("unknown_indicator", unknown, "indicator", suggest_zh=sug_zh, suggest_en=sug_en)
     canon = df["ind_code"].map(ind["unit"])
-    ind_label = df["ind_code"].map(ind["name_zh"]).fillna(df["indicator"])
+    ind_zh = df["ind_code"].map(ind["name_zh"]).fillna(df["indicator"])
     ind_en = df["ind_code"].map(ind["name_en"]).fillna(df["indicator"])
-    accepted = ref.units.groupby("canonical_unit")["unit"].agg(lambda s: "、".join(s))
-    suggest_units = canon.map(accepted).fillna("、".join(ref.units["unit"]))
+    accepted = canon.map(ref.units.groupby("canonical_unit")["unit"].agg("、".join)).fillna(
+        "、".join(ref.units["unit"]))
 
     # units
     utable = _unit_table(ref.units)
     uu = {u: utable.get(_unit_key(u)) for u in df["unit"].unique()}
     ucanon = df["unit"].map({u: v[0] for u, v in uu.items() if v}).astype("str")
     factor = df["unit"].map({u: v[1] for u, v in uu.items() if v}).astype("float64")
-    flag("missing_unit", df["unit"].eq(""), "unit", canonical=canon.fillna("万千瓦时"))
-    flag("unknown_unit", ucanon.isna() & df["unit"].ne("") & ~formula["unit"], "unit", suggest=suggest_units)
-    flag("unit_mismatch", ucanon.notna() & has_ind & ucanon.ne(canon), "unit", indicator=ind_label, indicator_en=ind_en,
-         canonical=canon, suggest=suggest_units)
+    flag("missing_unit", df["unit"].eq(""), "unit", canonical=canon.fillna(accepted))
+    flag("unknown_unit", ucanon.isna() & df["unit"].ne("") & ~formula["unit"], "unit", suggest=accepted)
+    flag("unit_mismatch", ucanon.notna() & has_ind & ucanon.ne(canon), "unit", indicator=ind_zh, indicator_en=ind_en,
+         canonical=canon, suggest=accepted)
 
     # values
     nums, err, vtext = _parse_numbers(df["value"])
     blank = nums.isna() & err.isna()
     flag("blank_value", blank & ~formula["value"], "value", severity="warning")
     for code in ("bad_number", "percent_value", "paren_negative", "excel_error"):
-        flag(code, err.eq(code) & ~formula["value"], "value",
-             inner=vtext.str.strip("()"))
-    flag("negative_value", nums.lt(0) & has_ind & ~df["ind_code"].isin(NEGATIVE_OK), "value", indicator=ind_label,
+        flag(code, err.eq(code) & ~formula["value"], "value", inner=vtext.str.strip("()"))
+    flag("negative_value", nums.lt(0) & has_ind & ~df["ind_code"].isin(NEGATIVE_OK), "value", indicator=ind_zh,
          indicator_en=ind_en)
 
     # periods
-    puniq = {u: parse_period(u) for u in df["period"].unique()}
-    df["period_n"] = df["period"].map({u: v[0] for u, v in puniq.items() if v[0]}).astype("str")
-    kind = df["period"].map({u: v[1] for u, v in puniq.items() if v[1]}).astype("str")
-    perr = df["period"].map({u: v[2] for u, v in puniq.items() if v[2]}).astype("str")
+    parsed = {u: parse_period(u) for u in df["period"].unique()}
+    df["period_n"], kind, perr = (df["period"].map({u: v[i] for u, v in parsed.items() if v[i]}).astype("str")
+                                  for i in range(3))
     for code in ("missing_period", "bad_period", "ambiguous_period"):
         flag(code, perr.eq(code) & ~formula["period"], "period")
     flag("combined_period", kind.eq("combined"), "period", period=df["period_n"])
     freq = df["ind_code"].map(ind["frequency"])
     expected = freq.map(FREQ_KIND).fillna("month")
     flag("period_frequency", has_ind & kind.notna() & kind.ne("combined") & kind.ne(expected), "period",
-         indicator=ind_label, indicator_en=ind_en, freq=freq, expected=expected,
+         indicator=ind_zh, indicator_en=ind_en, freq=freq, expected=expected,
          freq_zh=freq.map({"monthly": "月度", "quarterly": "季度", "yearly": "年度", "annual": "年度"}))
-    now = today.year * 12 + today.month - 1
-    last = {u: _last_month(p, k) for u, (p, k, e) in puniq.items() if p}
-    flag("future_period", df["period"].map(last).gt(now), "period", today=f"{today.year}-{today.month:02d}")
+    last = {u: _last_month(p, k) for u, (p, k, e) in parsed.items() if p}
+    flag("future_period", df["period"].map(last).gt(today.year * 12 + today.month - 1), "period",
+         today=f"{today.year}-{today.month:02d}")
 
-    # canonical values, rounded to the decimals the input and factor carry (no float artefacts)
+    # canonical values, rounded to the decimals the input and the factor carry (no float artefacts)
     dot = vtext.str.find(".")
     fdec = {f: len(f"{f:.12f}".rstrip("0").split(".")[1]) for f in factor.dropna().unique()}
     dec = (pd.Series(np.where(dot.ge(0), vtext.str.len() - dot - 1, 0), index=df.index)
            + factor.map(fdec).fillna(0)).where(~vtext.str.contains("e", case=False, regex=False), 99)
-    val = nums * factor
     scale = 10.0 ** dec.clip(upper=15)
-    df["val"] = np.where(dec <= 15, np.round(val * scale) / scale, val)
+    df["val"] = np.where(dec <= 15, np.round(nums * factor * scale) / scale, nums * factor)
 
-    # duplicates on (region, period, indicator)
-    keyed = df["region_code"].notna() & df["ind_code"].notna() & df["period_n"].notna() & df["val"].notna()
-    k = df[keyed]
-    dupmask = k.duplicated(["region_code", "period_n", "ind_code"], keep=False)
-    first_only = pd.Series(True, index=df.index)
-    if dupmask.any():
-        d = k[dupmask]
-        g = d.groupby(["region_code", "period_n", "ind_code"], sort=False)
-        conflict = g["val"].transform("nunique").gt(1)
-        rows_of = g["row"].transform(lambda s: ",".join(map(str, s)))
-        vals_of = g["value"].transform(lambda s: " / ".join(s))
-        others = pd.Series([",".join(x for x in r.split(",") if x != str(me)) for r, me in zip(rows_of, d["row"])],
-                           index=d.index)
-        flag("duplicate_conflict", df.index.to_series().isin(d.index[conflict]), "value",
-             others=others.reindex(df.index), values=vals_of.reindex(df.index))
-        repeat = d.index[~conflict & d.duplicated(["region_code", "period_n", "ind_code"], keep="first")]
-        flag("duplicate_identical", df.index.to_series().isin(repeat), "value", severity="warning",
-             others=others.reindex(df.index))
-        first_only[repeat] = False
+    # duplicates on (region, period, indicator): conflicting values are errors, identical ones kept once
+    key = ["region_code", "period_n", "ind_code"]
+    keyed = df[key + ["val"]].notna().all(axis=1)
+    d = df[keyed & df[keyed].duplicated(key, keep=False).reindex(df.index, fill_value=False)]
+    g = d.groupby(key, sort=False)
+    conflict = g["val"].transform("nunique").gt(1)
+    rows_of = g["row"].transform(lambda s: ",".join(map(str, s))) if len(d) else d["row"].astype(str)
+    others = pd.Series([",".join(x for x in r.split(",") if x != str(me)) for r, me in zip(rows_of, d["row"])],
+                       index=d.index, dtype="object")
+    flag("duplicate_conflict", df.index.isin(d.index[conflict]) & keyed, "value", others=others,
+         values=g["value"].transform(" / ".join) if len(d) else others)
+    repeat = df.index.isin(d.index[~conflict & d.duplicated(key, keep="first")])
+    flag("duplicate_identical", pd.Series(repeat, index=df.index), "value", "warning", others=others)
 
-    good = ~bad & ~blank & first_only & keyed
-    clean = df.loc[good, ["region_code", "period_n", "ind_code", "val", "row"]]
-    clean.columns = CLEAN_COLUMNS
+    good = ~bad & ~blank & ~repeat & keyed
+    clean = df.loc[good, ["region_code", "period_n", "ind_code", "val", "row"]].set_axis(CLEAN_COLUMNS, axis=1)
     clean = clean.astype({"region": "str", "period": "str", "indicator": "str", "value": "float64"})
-    _history_warnings(df, good, kind, nums, factor, ref, flag)
+    _history_warnings(df, good, kind, nums, ref, flag)
     _missing_warnings(df, ref, ind, rep, colname["region"])
     return Validation(clean.reset_index(drop=True), rep.frame())
 
 
-def _history_warnings(df, good, kind, nums, factor, ref: Reference, flag) -> None:
-    h = ref.history
+def _stored(keys: pd.DataFrame, h: pd.DataFrame) -> pd.Series:
+    """History value for each (region_code, period_n, ind_code) row, NaN when none."""
+    h = h.set_axis(["region_code", "period_n", "ind_code", "value"], axis=1)
+    return keys.merge(h, how="left", on=["region_code", "period_n", "ind_code"])["value"].set_axis(keys.index)
+
+
+def _history_warnings(df, good, kind, nums, ref: Reference, flag) -> None:
+    """Unit slips (10× / 0.1× the history median), revisions of stored values, breaks against last year."""
+    h = ref.history[["region", "period", "indicator", "value"]].astype(
+        {"region": "str", "period": "str", "indicator": "str"}).drop_duplicates(
+        ["region", "period", "indicator"], keep="last")
     if len(h) == 0:
         return
-    h = h.assign(value=pd.to_numeric(h["value"], errors="coerce").astype("float64"))
-    key = ["region_code", "ind_code"]
-    hp = h[h["value"] > 0]
-    med = hp.groupby(["region", "indicator"])["value"].agg(["median", "count"])
-    med = med[med["count"] >= MIN_HISTORY]["median"].rename_axis(key)
-    m = df[key].join(med, on=key)["median"]
+    h["value"] = pd.to_numeric(h["value"], errors="coerce").astype("float64")
+    med = h[h["value"] > 0].groupby(["region", "indicator"])["value"].agg(["median", "count"])
+    med = med[med["count"] >= MIN_HISTORY]["median"].rename_axis(["region_code", "ind_code"])
+    m = df[["region_code", "ind_code"]].join(med, on=["region_code", "ind_code"])["median"]
     ratio = df["val"] / m
     slip = good & m.gt(0) & df["val"].gt(0) & (ratio.ge(SLIP_RATIO) | ratio.le(1 / SLIP_RATIO))
-    if slip.any():
-        guess_zh, guess_en = pd.Series("", index=df.index), pd.Series("", index=df.index)
-        units, table = ref.units, _unit_table(ref.units)
-        for i in df.index[slip]:
-            ucanon = table.get(_unit_key(df.at[i, "unit"]))
-            cand = units[units["canonical_unit"] == ucanon[0]] if ucanon else units.iloc[0:0]
-            cjk = bool(re.search(r"[\u4e00-\u9fff]", df.at[i, "unit"]))
-            cand = cand.iloc[np.argsort([not bool(re.search(r"[\u4e00-\u9fff]", u)) == cjk for u in cand["unit"]],
-                                        kind="stable")]
-            fit = np.abs(np.log10(nums[i] * cand["factor"].astype(float) / m[i]))
-            if len(fit) and fit.min() < np.log10(3) and cand["unit"].iloc[int(fit.argmin())] != df.at[i, "unit"]:
-                best = cand["unit"].iloc[int(fit.argmin())]
-                guess_zh[i] = f"看起来是把 {best} 的数填成了 {df.at[i, 'unit']}。"
-                guess_en[i] = f"Looks like {best} entered as {df.at[i, 'unit']}."
-        flag("unit_slip", slip, "value", "warning", median=m[slip].map(_fmt), ratio=ratio[slip].map(lambda x: f"{x:.3g}"),
-             guess_zh=guess_zh, guess_en=guess_en)
-    stored = df[["region_code", "period_n", "ind_code"]].merge(
-        h.rename(columns={"region": "region_code", "period": "period_n", "indicator": "ind_code"}),
-        how="left", on=["region_code", "period_n", "ind_code"], validate="m:1")["value"].set_axis(df.index)
+    guess_zh, guess_en, table = {}, {}, _unit_table(ref.units)
+    for i in df.index[slip]:          # per flagged row only: which unit would make the value fit?
+        unit = df.at[i, "unit"]
+        cand = ref.units[ref.units["canonical_unit"] == (table.get(_unit_key(unit)) or ("",))[0]]
+        cjk = re.search(r"[\u4e00-\u9fff]", unit) is not None      # prefer 吨 over t for a Chinese upload
+        cand = cand.iloc[np.argsort([(re.search(r"[\u4e00-\u9fff]", u) is None) == cjk for u in cand["unit"]],
+                                    kind="stable")]
+        fit = np.abs(np.log10(nums[i] * cand["factor"].astype(float) / m[i]))
+        if len(fit) and fit.min() < np.log10(3) and (best := cand["unit"].iloc[int(fit.argmin())]) != unit:
+            guess_zh[i], guess_en[i] = f"看起来是把 {best} 的数填成了 {unit}。", f"Looks like {best} entered as {unit}."
+    flag("unit_slip", slip, "value", "warning", median=m[slip].map(_fmt), ratio=ratio[slip].map(lambda x: f"{x:.3g}"),
+         guess_zh=pd.Series(guess_zh, dtype="object"), guess_en=pd.Series(guess_en, dtype="object"))
+    stored = _stored(df[["region_code", "period_n", "ind_code"]], h)
     revised = good & stored.notna() & ~np.isclose(df["val"], stored, rtol=1e-9, atol=1e-12)
     old, new = stored[revised], df.loc[revised, "val"]
     flag("revision", revised, "value", "warning", old=old.map(_fmt), new=new.map(_fmt),
          change=((new / old - 1) * 100).map(lambda x: f"{x:+.1f}%" if np.isfinite(x) else "n/a"))
-    p = df["period_n"].fillna("")
-    prev_p = np.where(kind.isin(["month", "quarter"]), (p.str[:4].replace("", "0").astype(int) - 1).astype(str)
-                      + p.str[4:], "")
-    prev = df[["region_code", "ind_code"]].assign(period_n=prev_p).merge(
-        h.rename(columns={"region": "region_code", "period": "period_n", "indicator": "ind_code"}),
-        how="left", on=["region_code", "period_n", "ind_code"], validate="m:1")["value"].set_axis(df.index)
+    p = df["period_n"].fillna("0000")
+    prev_p = np.where(kind.isin(["month", "quarter"]), (p.str[:4].astype(int) - 1).astype(str) + p.str[4:], "")
+    prev = _stored(df[["region_code", "ind_code"]].assign(period_n=prev_p)[["region_code", "period_n", "ind_code"]],
+                   h)
     change = df["val"] / prev - 1
     brk = good & ~slip & prev.gt(0) & change.abs().gt(YOY_BREAK)
     flag("yoy_break", brk, "value", "warning", prev=prev[brk].map(_fmt),
@@ -442,23 +419,20 @@ def _history_warnings(df, good, kind, nums, factor, ref: Reference, flag) -> Non
 
 
 def _missing_warnings(df, ref: Reference, ind, rep: _Report, region_column: str) -> None:
-    last = ref.last_upload
+    """Regions, or indicators of a region, present in the previous quarter's upload but not in this one."""
+    last = ref.last_upload[["region", "indicator"]].astype("str").drop_duplicates()
     if len(last) == 0:
         return
-    last = last[["region", "indicator"]].astype("str").drop_duplicates()
     seen = df[["region_code", "ind_code"]].dropna().drop_duplicates().set_axis(["region", "indicator"], axis=1)
-    seen_regions = set(seen["region"])
-    rg = ref.regions.astype({"code": "str"}).set_index("code")["name_zh"]
-    rg_en = ref.regions.astype({"code": "str"}).set_index("code")["name_en"]
-    gone = last[~last["region"].isin(seen_regions)]
-    per = gone.groupby("region").size()
-    rep.add("region_not_uploaded", pd.DataFrame(index=per.index), region_column,
-            [rg.get(r, r) for r in per.index], "warning", region=[rg.get(r, r) for r in per.index],
-            region_en=[rg_en.get(r, r) for r in per.index], n=list(per))
-    part = last[last["region"].isin(seen_regions)]
-    lacking = part.merge(seen, how="left", indicator=True).query("_merge == 'left_only'")
-    lists = lacking.groupby("region")["indicator"].agg(lambda s: "、".join(ind["name_zh"].get(i, i) for i in s))
-    lists_en = lacking.groupby("region")["indicator"].agg(lambda s: ", ".join(ind["name_en"].get(i, i) for i in s))
-    rep.add("indicator_not_uploaded", pd.DataFrame(index=lists.index), region_column,
-            [rg.get(r, r) for r in lists.index], "warning", region=[rg.get(r, r) for r in lists.index],
-            region_en=[rg_en.get(r, r) for r in lists.index], indicators=list(lists), indicators_en=list(lists_en))
+    names = ref.regions.astype({"code": "str"}).set_index("code")
+    zh, en = (lambda r: names["name_zh"].get(r, r)), (lambda r: names["name_en"].get(r, r))
+    per = last[~last["region"].isin(seen["region"])].groupby("region").size()
+    rep.add("region_not_uploaded", pd.DataFrame(index=per.index), region_column, per.index.map(zh), "warning",
+            region=per.index.map(zh), region_en=per.index.map(en), n=list(per))
+    lacking = last[last["region"].isin(seen["region"])].merge(seen, how="left", indicator=True)
+    by = lacking[lacking["_merge"] == "left_only"].groupby("region")["indicator"]
+    lists, lists_en = by.agg(lambda s: "、".join(ind["name_zh"].get(i, i) for i in s)), by.agg(
+        lambda s: ", ".join(ind["name_en"].get(i, i) for i in s))
+    rep.add("indicator_not_uploaded", pd.DataFrame(index=lists.index), region_column, lists.index.map(zh), "warning",
+            region=lists.index.map(zh), region_en=lists.index.map(en), indicators=list(lists),
+            indicators_en=list(lists_en))

@@ -1,0 +1,66 @@
+"""排名 / Rankings: cities ranked four ways, rank changes, a presentation mode, CSV and PNG downloads."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from budget import config as bconfig
+from services import budget_view as bv
+from services import charts, data, png
+from services.i18n import lang, name_col, t
+
+METRICS = {"deviation": "rank_deviation", "intensity_change": "rank_intensity", "yoy_change": "rank_yoy",
+           "p_overspend": "rank_p_overspend"}
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+path, version = data.require_warehouse()
+rep = bv.require_report(path, version)
+nc = name_col()
+st.title(t("page_rankings"))
+st.caption(t("rk_intro"))
+c1, c2 = st.columns([3, 1])
+metric = c1.radio(t("rk_metric"), list(METRICS), format_func=lambda m: t(f"rk_{m}"), horizontal=True, key="rk_metric")
+big = c2.toggle(t("rk_presentation"), key="rk_big")
+
+rank_col, change_col = METRICS[metric], f"rank_change_{metric}"
+ranked = rep.rankings.sort_values([rank_col, "region"]).reset_index(drop=True)
+title = t("rk_title", year=rep.year, month=rep.month, month_en=MONTHS_EN[rep.month - 1], metric=t(f"rk_{metric}"))
+
+
+def arrow(change) -> str:
+    if pd.isna(change):
+        return "·"
+    return f"▲{int(change)}" if change > 0 else f"▼{-int(change)}" if change < 0 else "＝"
+
+
+table = pd.DataFrame({
+    t("bv_rank"): ranked[rank_col].astype("Int64"),
+    t("bv_city"): ranked[nc],
+    t(f"rk_{metric}"): ranked[metric].map(lambda v: bv.pct(v, metric != "p_overspend")),
+    t("bv_status"): ranked["status"].map(bv.status_label),
+    t("bv_level"): ranked["warning_level"].map(bv.level_label),
+    t("rk_change"): ranked[change_col].map(arrow),
+})
+if big:
+    st.markdown("<style>section[data-testid='stSidebar']{display:none;} .rk-big td,.rk-big th{font-size:2rem;padding:.4rem 1.2rem;}"
+                ".rk-big{width:100%;border-collapse:collapse;} .rk-big tr:nth-child(even){background:#f3f6f9;}</style>",
+                unsafe_allow_html=True)
+    st.markdown(f"<h1 style='font-size:3rem'>{title}</h1>", unsafe_allow_html=True)
+    st.markdown(table.to_html(index=False, classes="rk-big", border=0, escape=True), unsafe_allow_html=True)
+else:
+    st.subheader(title)
+    st.dataframe(table, hide_index=True, width="stretch")
+
+chart = charts.ranking_chart(ranked.assign(label=ranked[nc]), "label", metric, title, t(f"rk_{metric}"),
+                             "warning_level", bconfig.LEVEL_COLORS, big=big)
+st.altair_chart(chart, width="content")
+
+d1, d2 = st.columns(2)
+d1.download_button(t("rk_download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
+                   file_name=f"ranking_{metric}_{rep.as_of}_{lang()}.csv", mime="text/csv", key="rk_csv")
+try:
+    image = png.chart_png(chart)
+    d2.download_button(t("rk_download_png"), image, file_name=f"ranking_{metric}_{rep.as_of}_{lang()}.png",
+                       mime="image/png", key="rk_png")
+except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+    d2.warning(t("rk_png_error", err=str(exc).splitlines()[0]))

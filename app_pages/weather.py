@@ -1,0 +1,54 @@
+"""碳预算晴雨表 / Budget weather vane: every city's budget status at a glance (landing page)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from services import budget_view as bv
+from services import cards, data
+from services.i18n import name_col, t
+
+path, version = data.require_warehouse()
+st.title(t("page_weather"))
+rep = bv.require_report(path, version)
+st.caption(t("bv_as_of", year=rep.year, as_of=rep.as_of))
+st.caption(t("wv_intro"))
+
+progress = rep.progress
+province = progress[progress["is_province"].astype(bool)]
+cities = progress[~progress["is_province"].astype(bool)]
+
+if not province.empty:
+    st.subheader(t("wv_province"))
+    p = province.iloc[0]
+    left, right = st.columns([1, 2])
+    left.markdown(cards.CSS + cards.card(p, None, "wv-province"), unsafe_allow_html=True)
+    m = right.columns(4)
+    m[0].metric(t("bv_budget"), bv.num(p["budget"], 0))
+    m[1].metric(t("bv_execution"), bv.pct(p["execution_rate"]), help=t("bv_used_split", stat=bv.num(p["used_statistical"], 0), est=bv.num(p["used_estimated"], 0)))
+    m[2].metric(t("bv_schedule"), bv.pct(p["schedule_progress"]), help=f"{t('bv_schedule_linear')}: {bv.pct(p['schedule_linear'])}")
+    m[3].metric(t("bv_p_overspend"), bv.pct(p["p_overspend"]))
+    counts = cities["status"].value_counts()
+    right.write(t("wv_counts", surplus=int(counts.get("surplus", 0)), balance=int(counts.get("balance", 0)),
+                  overspend=int(counts.get("overspend", 0))))
+
+f1, f2, f3 = st.columns([2, 2, 1])
+statuses = f1.multiselect(t("wv_filter_status"), ["surplus", "balance", "overspend"], format_func=bv.status_label, key="wv_status")
+levels = f2.multiselect(t("wv_filter_level"), ["red", "orange", "green"], format_func=bv.level_label, key="wv_level")
+search = f3.text_input(t("wv_search"), key="wv_search").strip()
+shown = cities
+if statuses:
+    shown = shown[shown["status"].isin(statuses)]
+if levels:
+    shown = shown[shown["warning_level"].isin(levels)]
+if search:
+    shown = shown[shown["name_zh"].str.contains(search, regex=False) | shown["name_en"].str.contains(search, case=False, regex=False)
+                  | shown["region"].str.contains(search, case=False, regex=False)]
+if shown.empty:
+    st.info(t("wv_none"))
+else:
+    st.markdown(cards.grid(shown), unsafe_allow_html=True)
+    labels = dict(zip(shown["region"], shown[name_col()]))
+    c1, c2 = st.columns([3, 1])
+    pick = c1.selectbox(t("cd_pick"), list(labels), format_func=labels.get, key="wv_pick", label_visibility="collapsed")
+    if c2.button(t("wv_open"), key="wv_open"):
+        st.switch_page("app_pages/city.py", query_params={"region": pick})

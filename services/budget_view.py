@@ -1,0 +1,65 @@
+"""Cached budget status for the pages (one computation per data version, year and as-of)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from budget import config as bconfig
+from monitor.status import StatusReport, status_report
+from services.i18n import lang, t
+
+WEATHER_ICONS = {"red": "⛈️", "orange": "🌧️", "surplus": "☀️", "balance": "⛅"}
+LEVEL_ORDER = {"green": 0, "orange": 1, "red": 2}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def report(path: str, version: int, year: int | None = None, as_of: str | None = None) -> StatusReport:
+    del version  # cache key only
+    return status_report(path, year=year, as_of=as_of)
+
+
+def require_report(path: str, version: int, year: int | None = None, as_of: str | None = None) -> StatusReport:
+    """The status report, or a clear message (no traceback) and stop."""
+    try:
+        return report(path, version, year, as_of)
+    except ValueError as exc:
+        st.warning(t("bv_no_status", err=str(exc)))
+        st.stop()
+        raise
+
+
+def weather_icon(status: str | None, level: str | None) -> str:
+    if level in ("red", "orange"):
+        return WEATHER_ICONS[level]
+    return WEATHER_ICONS.get(status or "balance", "⛅")
+
+
+def status_label(status: str | None) -> str:
+    return bconfig.label(bconfig.STATUS_LABELS, status, lang()) if isinstance(status, str) else "—"
+
+
+def level_label(level: str | None) -> str:
+    return bconfig.label(bconfig.LEVEL_LABELS, level, lang()) if isinstance(level, str) else "—"
+
+
+def level_change(level: str | None, previous: str | None) -> tuple[str, str]:
+    """(arrow, text) of the warning level's move since the previous quarter's end."""
+    if not isinstance(previous, str) or not isinstance(level, str):
+        return "·", t("bv_new")
+    d = LEVEL_ORDER[level] - LEVEL_ORDER[previous]
+    if d > 0:
+        return "▲", t("bv_worse", prev=level_label(previous))
+    if d < 0:
+        return "▼", t("bv_better", prev=level_label(previous))
+    return "＝", t("bv_same")
+
+
+def pct(x, signed: bool = False) -> str:
+    if x is None or x != x:
+        return "—"
+    return f"{x:+.1%}" if signed else f"{x:.1%}"
+
+
+def num(x, digits: int = 1) -> str:
+    if x is None or x != x:
+        return "—"
+    return f"{x:,.{digits}f}"

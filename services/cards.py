@@ -1,0 +1,59 @@
+"""HTML of the weather-vane cards (one block for all cards: fast at 300 cities)."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from budget import config as bconfig
+from services import budget_view as bv
+from services.i18n import lang, name_col, t
+
+CSS = """
+<style>
+.wv-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(235px,1fr));gap:12px;}
+.wv-card{border:1px solid #ddd;border-left:8px solid var(--lvl);border-radius:8px;padding:10px 12px;
+  background:#fff;color:#222 !important;text-decoration:none !important;display:block;}
+.wv-card *{color:#222 !important;text-decoration:none !important;}
+.wv-card:hover{box-shadow:0 2px 8px rgba(0,0,0,.18);}
+.wv-top{display:flex;justify-content:space-between;align-items:center;font-size:1.05rem;font-weight:600;}
+.wv-icon{font-size:1.9rem;}
+.wv-bar{position:relative;height:12px;background:#eceff1;border-radius:6px;margin:8px 0 4px;}
+.wv-fill{position:absolute;left:0;top:0;bottom:0;border-radius:6px;background:var(--lvl);}
+.wv-tick{position:absolute;top:-4px;bottom:-4px;width:3px;background:#263238;}
+.wv-line{font-size:.85rem;display:flex;justify-content:space-between;}
+.wv-tag{font-size:.75rem;color:#555;}
+.wv-province{border-left-width:12px;}
+</style>
+"""
+
+
+def card(row: pd.Series, href: str | None, extra_class: str = "") -> str:
+    level = row["warning_level"] if isinstance(row["warning_level"], str) else None
+    color = bconfig.LEVEL_COLORS.get(level, bconfig.MISSING_COLOR)
+    execution = row["execution_rate"] if pd.notna(row["execution_rate"]) else 0.0
+    schedule = row["schedule_progress"] if pd.notna(row["schedule_progress"]) else 0.0
+    arrow, change = bv.level_change(level, row.get("previous_level"))
+    est = f" · {t('bv_estimate_tag')} {bv.num(row['used_estimated'], 0)}" if row["used_estimated"] > 0 else ""
+    name = html.escape(str(row[name_col()]))
+    body = f"""
+<div class="wv-top"><span>{name}</span><span class="wv-icon" title="{html.escape(bv.status_label(row['status']))}">{bv.weather_icon(row['status'], level)}</span></div>
+<div class="wv-line"><span>{html.escape(bv.status_label(row['status']))}</span><span>{html.escape(bv.level_label(level))}</span></div>
+<div class="wv-bar" title="{t('bv_execution')} {bv.pct(execution)} / {t('bv_schedule')} {bv.pct(schedule)}">
+  <div class="wv-fill" style="width:{min(execution, 1.0) * 100:.1f}%"></div>
+  <div class="wv-tick" style="left:{min(schedule, 1.0) * 100:.1f}%"></div></div>
+<div class="wv-line"><span>{t('bv_execution')} {bv.pct(execution)}</span><span>{t('bv_schedule')} {bv.pct(schedule)}</span></div>
+<div class="wv-line"><span>{t('bv_deviation')} {bv.pct(row['deviation'], True)}</span></div>
+<div class="wv-line"><span>{t('bv_p_overspend')} {bv.pct(row['p_overspend'])}</span></div>
+<div class="wv-line"><span title="{html.escape(change)}">{arrow} {html.escape(change)}</span></div>
+<div class="wv-tag">{t('bv_used')} {bv.num(row['used'], 0)}{est}</div>"""
+    style = f'style="--lvl:{color}"'
+    cls = f"wv-card {extra_class}".strip()
+    if href:
+        return f'<a class="{cls}" {style} href="{href}" target="_self" data-region="{html.escape(str(row["region"]))}">{body}</a>'
+    return f'<div class="{cls}" {style}>{body}</div>'
+
+
+def grid(frame: pd.DataFrame) -> str:
+    cards = [card(r, f"./city?region={r['region']}&lang={lang()}") for _, r in frame.iterrows()]
+    return CSS + '<div class="wv-grid">' + "".join(cards) + "</div>"
