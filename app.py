@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services import auth, data
 from services.i18n import LANGS, lang, t
 
 st.set_page_config(page_title="碳排放预算监测 · Carbon budget monitor", page_icon="🌦️", layout="wide")
@@ -21,4 +22,12 @@ pages = [
     st.Page("app_pages/overview.py", title=t("page_overview"), icon="🗄️", url_path="overview"),
     st.Page("app_pages/accuracy.py", title=t("page_accuracy"), icon="🎯", url_path="accuracy"),
 ]
+path = data.warehouse_path()
+try:
+    auth.sidebar(path)
+    if auth.can(path, "upload"):
+        pages += [st.Page("app_pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
+                  st.Page("app_pages/batches.py", title=t("page_batches"), icon="🗂️", url_path="batches")]
+except FileNotFoundError:
+    pass  # no warehouse yet: every page says so
 st.navigation(pages).run()

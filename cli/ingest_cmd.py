@@ -6,7 +6,7 @@ import sys
 
 import pandas as pd
 
-from warehouse import ingest
+from warehouse import ingest, users
 
 EXIT_OK, EXIT_REJECTED = 0, 1
 
@@ -18,6 +18,13 @@ def cmd_ingest(args) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
+    except users.PermissionDenied as exc:
+        if args.json:
+            print(json.dumps({"status": "rejected", "batch": None, "rows_loaded": 0, "warnings": [],
+                              "errors": [{"code": exc.code, "problem_en": exc.message_en, "problem_zh": exc.message_zh}]},
+                             ensure_ascii=False))
+        print(f"refused: {exc.message_en}", file=sys.stderr)
+        return EXIT_REJECTED
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1, default=str))
     else:
@@ -26,7 +33,8 @@ def cmd_ingest(args) -> int:
             where = "file" if pd.isna(r.row) else f"row {int(r.row)}"
             col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
             print(f"  {r.severity} {where}{col}: {r.problem_en} -> {r.fix_en}")
-    return EXIT_REJECTED if result.status == ingest.REJECTED else EXIT_OK
+    failed = result.status == ingest.REJECTED or (result.status == ingest.DRY_RUN and not result.errors.empty)
+    return EXIT_REJECTED if failed else EXIT_OK
 
 
 def add_parsers(sub) -> None:

@@ -9,7 +9,9 @@ import streamlit as st
 import pandas as pd
 
 from services.i18n import t
-from warehouse import db, queries
+from warehouse import batches, db, queries
+
+READ_MODULES = {"queries": queries, "batches": batches}  # read-only named queries the pages may run
 
 
 def warehouse_path() -> str:
@@ -18,7 +20,7 @@ def warehouse_path() -> str:
 
 def data_version(path: str) -> int:
     with db.connect(path) as con:
-        return con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchone()[0]
+        return con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchall()[0][0]
 
 
 def require_warehouse() -> tuple[str, int]:
@@ -36,10 +38,11 @@ def require_warehouse() -> tuple[str, int]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def read(path: str, version: int, query: str, *args, **kwargs):
-    """Run the named query ``queries.<query>(con, *args, **kwargs)`` and cache its result."""
+    """Run a named read query (``"totals"`` or ``"batches.batch_rows"``) and cache its result."""
     del version  # part of the cache key only
+    module, _, name = query.rpartition(".")
     with db.connect(path) as con:
-        return getattr(queries, query)(con, *args, **kwargs)
+        return getattr(READ_MODULES[module or "queries"], name)(con, *args, **kwargs)
 
 
 def regions(path: str, version: int, level: str | None = "city") -> pd.DataFrame:
@@ -48,3 +51,11 @@ def regions(path: str, version: int, level: str | None = "city") -> pd.DataFrame
 
 def indicators(path: str, version: int) -> pd.DataFrame:
     return read(path, version, "indicators")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sheet_names(payload: bytes, filename: str) -> list[str]:
+    """Sheets of an uploaded workbook (empty when it cannot be read: the check reports why)."""
+    from warehouse.upload_reader import read_upload
+
+    return list(read_upload(payload, filename).sheets or [])

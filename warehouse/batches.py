@@ -9,6 +9,8 @@ import json
 import duckdb
 import pandas as pd
 
+from warehouse import db
+
 KEY = ["region", "period", "indicator", "kind"]
 
 
@@ -21,7 +23,7 @@ def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
 
 def batch_report(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
     """The report stored on the batch (upload: one row per problem; rollback: the keys left alone)."""
-    row = con.execute("SELECT report FROM batches WHERE batch_id = ?", [int(batch_id)]).fetchone()
+    row = db.first_row(con.execute("SELECT report FROM batches WHERE batch_id = ?", [int(batch_id)]))
     if row is None or row[0] is None:
         return pd.DataFrame()
     report = json.loads(row[0]) if isinstance(row[0], str) else row[0]

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from warehouse import db, queries, store
+from warehouse import db, queries, store, users
 from warehouse.upload_reader import read_upload
 from warehouse.upload_validate import Reference, validate
 
@@ -71,9 +71,9 @@ def _file_level_report(problems) -> pd.DataFrame:
 
 
 def already_loaded(con, sha256: str) -> int | None:
-    row = con.execute(
+    row = db.first_row(con.execute(
         "SELECT max(batch_id) FROM batches WHERE sha256 = ? AND origin = 'upload' AND status IN ('loaded', 'partial')",
-        [sha256]).fetchone()
+        [sha256]))
     return row[0] if row else None
 
 
@@ -87,7 +87,7 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
         return IngestResult(REJECTED, report=_file_level_report(raw.problems), sha256=sha,
                             message_en="the file cannot be read; nothing was stored",
                             message_zh="文件无法读取，未写入任何数据")
-    with db.connect(db_path, read_only=False) as con:
+    with db.connect(db_path) as con:
         previous = already_loaded(con, sha)
         ref = build_reference(con)
     checked = validate(raw, ref, today or date.today())
@@ -101,16 +101,18 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
         result.message_en = f"this file was already loaded as batch {previous}; nothing new was stored"
         result.message_zh = f"该文件已作为批次 {previous} 导入，本次未写入新数据"
         return result
+    clean = checked.clean
+    if dry_run:  # rows_loaded: how many values a commit would load (the valid rows)
+        result.status, result.rows_loaded = DRY_RUN, len(clean)
+        result.message_en, result.message_zh = "dry run: nothing was stored", "试运行：未写入任何数据"
+        return result
     if has_errors and not accept_valid_rows:
         result.message_en = "the file has errors; nothing was stored (fix them, or accept only the valid rows)"
         result.message_zh = "文件有错误，未写入任何数据（请修正，或明确选择只导入有效行）"
         return result
-    clean = checked.clean
-    if dry_run:
-        result.status, result.rows_loaded = DRY_RUN, len(clean)
-        result.message_en, result.message_zh = "dry run: nothing was stored", "试运行：未写入任何数据"
-        return result
     with db.transaction(db_path) as con:
+        if users.any_users_con(con):  # checked here, in the transaction that writes, whoever calls
+            users.check_role(con, user, "upload")
         fresh = store.changed_only(con, clean, kind)
         if fresh.empty:
             result.status = UNCHANGED

@@ -7,7 +7,7 @@ import json
 import duckdb
 import pandas as pd
 
-from warehouse import store
+from warehouse import db, store
 
 
 def _json(obj) -> str:
@@ -20,7 +20,7 @@ def store_model_run(con: duckdb.DuckDBPyConnection, *, as_of: str, data_cut: str
     """Record one run; returns {run_id, batch_id, created_at, estimates}."""
     batch_id, at = store.new_batch(con, origin="nowcast", created_by=created_by, rows_in=len(estimates),
                                    rows_loaded=len(estimates), note=f"nowcast as of {as_of}")
-    run_id = con.execute("SELECT nextval('model_run_id_seq')").fetchone()[0]
+    run_id = con.execute("SELECT nextval('model_run_id_seq')").fetchall()[0][0]
     con.execute(
         "INSERT INTO model_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, batch_id, at, as_of, data_cut, _json(settings), summary.to_json(orient="records", force_ascii=False),
@@ -39,9 +39,9 @@ def store_model_run(con: duckdb.DuckDBPyConnection, *, as_of: str, data_cut: str
 
 
 def latest_run(con: duckdb.DuckDBPyConnection) -> dict | None:
-    row = con.execute(
+    row = db.first_row(con.execute(
         "SELECT run_id, batch_id, created_at, as_of, data_cut, settings, summary, metrics, skipped "
-        "FROM model_runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        "FROM model_runs ORDER BY run_id DESC LIMIT 1"))
     if row is None:
         return None
     keys = ["run_id", "batch_id", "created_at", "as_of", "data_cut", "settings", "summary", "metrics", "skipped"]

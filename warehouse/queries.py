@@ -7,6 +7,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from warehouse import db
+
 # Values as known on a date: the latest row per key recorded on or before that moment.
 _KNOWN_ON = """
 SELECT region, period, indicator, value, kind, batch_id, recorded_at FROM (
@@ -42,7 +44,7 @@ def emission_factors(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def totals(con: duckdb.DuckDBPyConnection) -> dict:
     """Headline counts: regions, indicators with data, current values by kind, latest month."""
-    row = con.execute(
+    row = db.first_row(con.execute(
         """
         WITH per AS (
             SELECT indicator, kind, count(*) AS n, max(period) FILTER (WHERE period NOT LIKE '%Q%') AS latest
@@ -55,7 +57,7 @@ def totals(con: duckdb.DuckDBPyConnection) -> dict:
                max(latest) FILTER (WHERE length(latest) = 7)
         FROM per
         """
-    ).fetchone()
+    ))
     keys = ["regions", "indicators", "statistical", "estimated", "verified", "latest_month"]
     return dict(zip(keys, row))
 
@@ -166,11 +168,11 @@ def truth(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def latest_model_run(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The latest nowcast run with its backtest summary/metrics and its number of estimates."""
-    from warehouse import model_runs
+    from warehouse import db, model_runs
 
     run = model_runs.latest_run(con)
     if run is not None:
-        run["n_estimates"] = con.execute("SELECT count(*) FROM estimates WHERE run_id = ?", [run["run_id"]]).fetchone()[0]
+        run["n_estimates"] = con.execute("SELECT count(*) FROM estimates WHERE run_id = ?", [run["run_id"]]).fetchall()[0][0]
     return run
 
 
@@ -182,7 +184,7 @@ def noise_floor(con: duckdb.DuckDBPyConnection) -> float | None:
         JOIN observations_current o ON o.region = t.region AND o.period = t.period
              AND o.indicator = t.indicator AND o.kind = 'statistical'
         """
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 def co2_for_budget(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -224,4 +226,4 @@ def latest_driver_month(con: duckdb.DuckDBPyConnection) -> str | None:
     """The latest month with electricity data (the natural 'as of' of the monitor)."""
     return con.execute(
         "SELECT max(period) FROM observations_current WHERE indicator = 'elec_total' AND period NOT LIKE '%Q%'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]

@@ -79,7 +79,7 @@ def rollback_batch(db_path: str | os.PathLike, batch_id: int, user: str) -> dict
     with db.transaction(db_path) as con:
         if users.any_users_con(con):
             users.check_role(con, user, "rollback")
-        row = con.execute("SELECT origin, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+        row = db.first_row(con.execute("SELECT origin, status FROM batches WHERE batch_id = ?", [batch_id]))
         if row is None:
             raise _refuse("batch_not_found", f"there is no batch {batch_id}", f"不存在批次 {batch_id}")
         origin, status = row
@@ -97,7 +97,7 @@ def rollback_batch(db_path: str | os.PathLike, batch_id: int, user: str) -> dict
              "current_batch": None if pd.isna(r.current_batch) else int(r.current_batch),
              "reason_en": "superseded by a later batch", "reason_zh": "已被之后的批次更新"}
             for r in skipped.itertuples()]
-        latest = con.execute("SELECT max(recorded_at) FROM observations").fetchone()[0]
+        latest = con.execute("SELECT max(recorded_at) FROM observations").fetchall()[0][0]
         at = max(store.now(), latest) if isinstance(latest, datetime) else store.now()
         new_id, at = store.new_batch(
             con, origin="rollback", created_by=user, rows_in=len(plan), rows_loaded=len(act),

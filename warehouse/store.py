@@ -36,7 +36,7 @@ def new_batch(
     created_at: datetime | None = None,
 ) -> tuple[int, datetime]:
     """Record a batch and return (batch_id, created_at)."""
-    batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchone()[0]
+    batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
     created_at = created_at or now()
     con.execute(
         "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

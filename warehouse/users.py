@@ -64,7 +64,7 @@ def can(role: str | None, role_or_action: str) -> bool:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'users'").fetchone()[0] > 0
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'users'").fetchall()[0][0] > 0
 
 
 def _norm(name: str | None) -> str:
@@ -90,7 +90,7 @@ def add_user(db_path: str | os.PathLike, name: str, role: str, password: str) ->
                         f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
     hashed = _hasher.hash(password)
     with db.transaction(db_path) as con:
-        if con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]:
+        if con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchall()[0][0]:
             raise UserError("user_exists", f"user {name!r} already exists", f"用户 {name!r} 已存在")
         con.execute("INSERT INTO users VALUES (?, ?, ?, ?, false)", [name, role, hashed, datetime.now()])
 
@@ -99,7 +99,7 @@ def set_disabled(db_path: str | os.PathLike, name: str, disabled: bool = True) -
     """Disable (or re-enable) a user; a disabled user can neither sign in nor act."""
     with db.transaction(db_path) as con:
         name = _norm(name)
-        if not con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]:
+        if not con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchall()[0][0]:
             raise UserError("unknown_user", f"no user {name!r}", f"没有用户 {name!r}")
         con.execute("UPDATE users SET disabled = ? WHERE name = ?", [bool(disabled), name])
 
@@ -121,8 +121,8 @@ def verify(db_path: str | os.PathLike, name: str, password: str) -> str | None:
     if db.db_path(db_path).exists():
         with db.connect(db_path) as con:
             if _has_table(con):
-                row = con.execute("SELECT role, password_hash, disabled FROM users WHERE name = ?",
-                                  [_norm(name)]).fetchone()
+                row = db.first_row(con.execute("SELECT role, password_hash, disabled FROM users WHERE name = ?",
+                                  [_norm(name)]))
     try:
         _hasher.verify(row[1] if row else _dummy(), str(password or ""))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -141,7 +141,7 @@ def any_users(db_path: str | os.PathLike) -> bool:
 
 
 def any_users_con(con: duckdb.DuckDBPyConnection) -> bool:
-    return _has_table(con) and con.execute("SELECT count(*) FROM users").fetchone()[0] > 0
+    return _has_table(con) and con.execute("SELECT count(*) FROM users").fetchall()[0][0] > 0
 
 
 def list_users(db_path: str | os.PathLike) -> pd.DataFrame:
@@ -160,7 +160,7 @@ def check_role(con: duckdb.DuckDBPyConnection, user: str | None, role_needed: st
     needed = needed_role(role_needed)
     row = None
     if user and _has_table(con):
-        row = con.execute("SELECT role, disabled FROM users WHERE name = ?", [_norm(user)]).fetchone()
+        row = db.first_row(con.execute("SELECT role, disabled FROM users WHERE name = ?", [_norm(user)]))
     if row is None:
         raise _unknown(user, needed)
     role, disabled = row

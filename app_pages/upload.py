@@ -1,0 +1,105 @@
+"""数据上传 / Upload data: templates, check (every problem before anything is stored), commit."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from services import actions, auth, data
+from services import budget_view as bv
+from services.i18n import lang, name_col, t
+from warehouse import upload_templates, upload_validate, users
+
+path, version = data.require_warehouse()
+st.title(t("page_upload"))
+st.caption(t("up_intro"))
+if not auth.can(path, "upload"):
+    st.error(t("auth_denied", msg=t("auth_read_only") if not auth.users_configured(path) else t("role_analyst")))
+    st.stop()
+
+L = lang()
+with st.expander(t("up_templates")):
+    cols = st.columns(4)
+    for col, (shape, fmt) in zip(cols, [("long", "xlsx"), ("long", "csv"), ("wide", "xlsx"), ("wide", "csv")]):
+        maker = upload_templates.template_long if shape == "long" else upload_templates.template_wide
+        col.download_button(t(f"up_tpl_{shape}_{fmt}"), maker(fmt, L), file_name=f"template_{shape}_{L}.{fmt}",
+                            key=f"tpl_{shape}_{fmt}")
+
+up = st.file_uploader(t("up_file"), type=["xlsx", "csv"], key="up_file")
+if up is None:
+    st.stop()
+payload, filename = up.getvalue(), up.name
+digest = hashlib.sha256(payload).hexdigest()
+sheet = None
+if filename.lower().endswith(".xlsx"):
+    sheets = data.sheet_names(payload, filename)
+    if len(sheets) > 1:
+        sheet = st.selectbox(t("up_sheet"), sheets, key="up_sheet")
+
+state_key = f"up_check_{digest}_{sheet}"
+if st.button(t("up_check"), key="up_check", type="primary"):
+    try:
+        st.session_state[state_key] = actions.check_upload(path, auth.current_user()[0], payload, filename, sheet)
+    except users.PermissionDenied as exc:
+        st.error(t("auth_denied", msg=exc.message_zh if L == "zh" else exc.message_en))
+        st.stop()
+checked = st.session_state.get(state_key)
+if checked is None:
+    st.stop()
+
+report = checked.report
+n_err, n_warn = int((report["severity"] == "error").sum()), int((report["severity"] == "warning").sum())
+st.write(t("up_summary", rows=checked.rows_in, errors=n_err, warnings=n_warn, clean=checked.rows_loaded))
+if checked.status == "unchanged":
+    st.info(checked.message_zh if L == "zh" else checked.message_en)
+elif n_err:
+    st.error(t("up_has_errors"))
+else:
+    st.success(t("up_clean"))
+if not report.empty:
+    shown = pd.DataFrame({
+        t("col_row"): report["row"], t("col_column"): report["column"], t("col_value"): report["value"].astype("string"),
+        t("col_severity"): report["severity"].map(lambda s: t(f"sev_{s}")),
+        t("col_problem"): report[f"problem_{L}"], t("col_fix"): report[f"fix_{L}"]})
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(t("up_download_report"), upload_validate.report_for_export(report).to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"report_{filename}.csv", mime="text/csv", key="up_report_csv")
+
+accept = st.checkbox(t("up_accept_valid"), key="up_accept") if n_err else False
+can_commit = checked.status == "dry-run" and checked.rows_loaded > 0 and (not n_err or accept)
+if st.button(t("up_commit"), key="up_commit", disabled=not can_commit):
+    try:
+        before = bv.report(path, version).progress
+    except ValueError:  # no budget plan yet
+        before = None
+    with st.spinner(t("up_committing")):
+        try:
+            result = actions.commit_upload(path, auth.current_user()[0], payload, filename, sheet=sheet,
+                                           accept_valid_rows=accept)
+        except users.PermissionDenied as exc:
+            st.error(t("auth_denied", msg=exc.message_zh if L == "zh" else exc.message_en))
+            st.stop()
+    st.session_state.pop(state_key, None)
+    msg = result.payload.get("message") or result.message_en
+    (st.success if result.ok else st.error)(msg)
+    changed = result.payload.get("changed")
+    if changed:
+        st.subheader(t("up_changed"))
+        months = "; ".join(f"{r}: {', '.join(ps)}" for r, ps in list(changed["new_months"].items())[:20])
+        st.write(t("up_new_values", n=changed["n_new_values"]) + " · " + t("up_new_months", items=months or "—"))
+        st.write(t("up_revised", n=changed["n_revised"]))
+        if not changed["revised"].empty:
+            st.dataframe(changed["revised"].head(200), hide_index=True, width="stretch")
+        if not result.payload.get("nowcast_ok", True):
+            st.warning(t("up_nowcast_failed", err=result.payload.get("nowcast_error", "")))
+        new_path, new_version = data.require_warehouse()
+        if before is not None:
+            try:
+                after = bv.report(new_path, new_version).progress
+                names = after.set_index("region")[name_col()]
+                moves = [f"{names[r]}: {bv.status_label(s0)}/{bv.level_label(l0)} → {bv.status_label(s1)}/{bv.level_label(l1)}"
+                         for r, s0, l0, s1, l1 in actions.status_moves(before, after)]
+                st.write(t("up_moved", items="; ".join(moves)) if moves else t("up_no_move"))
+            except ValueError as exc:
+                st.warning(t("bv_no_status", err=str(exc)))

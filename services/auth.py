@@ -1,0 +1,58 @@
+"""Sign-in and roles for the app. Every action re-checks the role against the warehouse (server side)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from services.i18n import t
+from warehouse import users
+
+SESSION_USER = "auth_user"
+
+
+def users_configured(path: str) -> bool:
+    return users.any_users(path)
+
+
+def current_user() -> tuple[str | None, str | None]:
+    info = st.session_state.get(SESSION_USER)
+    return (info["name"], info["role"]) if info else (None, None)
+
+
+def can(path: str, action: str) -> bool:
+    """Whether the signed-in user may do ``action`` (for showing pages; actions check again)."""
+    name, role = current_user()
+    return users_configured(path) and name is not None and users.can(role, action)
+
+
+def require(path: str, action: str, user: str | None) -> str:
+    """``user`` if the warehouse says their role allows ``action``; else PermissionDenied (no users: read-only)."""
+    if not users_configured(path):
+        raise users.PermissionDenied("read_only", "no users are configured: the app is read-only",
+                                     "尚未配置用户：应用为只读")
+    users.require_role(path, user, action)
+    return str(user)
+
+
+def sidebar(path: str) -> None:
+    """Sign-in form, or who is signed in, or how to add an analyst when no users exist."""
+    if not users_configured(path):
+        st.sidebar.info(t("auth_read_only"))
+        return
+    name, role = current_user()
+    if name:
+        st.sidebar.write(t("auth_signed_in", name=name, role=t(f"role_{role}")))
+        if st.sidebar.button(t("auth_sign_out"), key="auth_sign_out"):
+            st.session_state.pop(SESSION_USER, None)
+            st.rerun()
+        return
+    with st.sidebar.form("auth_form"):
+        st.write(t("auth_sign_in"))
+        user = st.text_input(t("auth_name"), key="auth_name")
+        password = st.text_input(t("auth_password"), type="password", key="auth_password")
+        if st.form_submit_button(t("auth_sign_in_button")):
+            role = users.verify(path, user, password)
+            if role is None:
+                st.error(t("auth_failed"))
+            else:
+                st.session_state[SESSION_USER] = {"name": user.strip(), "role": role}
+                st.rerun()

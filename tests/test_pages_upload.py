@@ -1,0 +1,140 @@
+"""Upload and history pages through AppTest; roles enforced server side (actions called directly too)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from services import actions
+from tests.apptest_util import open_page, texts
+from tests.conftest import file_digest
+from warehouse import db, queries, users
+
+GOOD = ("地区,时期,指标,数值,单位\n钢城市,2026-10,全社会用电量,4.2,亿千瓦时\n石岭市,2026-05,原煤消费量,1500000,吨\n"
+        "石岭市,2026-05,焦炭消费量,10,万吨\n").encode("gbk")
+BAD = ("地区,时期,指标,数值,单位\n钢城,2026-10,全社会用电量,4.2,亿千瓦时\n铁城市,2026-10,全社会用电量,3,亿千瓦时\n"
+       "石岭市,2026-13,全社会用电量,3,亿千瓦时\n").encode("utf-8")
+
+
+@pytest.fixture
+def wh(demo_db, tmp_path, env_db):
+    path = tmp_path / "wh.duckdb"
+    shutil.copy(demo_db, path)
+    env_db(path)
+    return path
+
+
+def _with_users(path):
+    users.add_user(path, "ana", "analyst", "analyst-pass-1")
+    users.add_user(path, "vic", "viewer", "viewer-pass-1")
+
+
+def _signed_in(page: str, name: str, role: str, lang: str = "zh"):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_util import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.session_state["auth_user"] = {"name": name, "role": role}
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    return at.run()
+
+
+def test_without_users_the_app_is_read_only(wh):
+    at = open_page("weather", "zh")
+    assert "carbon-budget users add" in " ".join(str(i.value) for i in at.sidebar.info)
+    before = file_digest(wh)
+    with pytest.raises(users.PermissionDenied):
+        actions.commit_upload(str(wh), "anyone", GOOD, "q.csv")
+    assert file_digest(wh) == before
+
+
+def test_viewer_cannot_upload_or_roll_back_even_by_calling_actions(wh):
+    _with_users(wh)
+    at = _signed_in("upload", "vic", "analyst")  # a forged session role does not help: the page re-checks
+    assert not at.exception
+    before = file_digest(wh)
+    for call in (lambda: actions.commit_upload(str(wh), "vic", GOOD, "q.csv"),
+                 lambda: actions.check_upload(str(wh), "vic", GOOD, "q.csv"),
+                 lambda: actions.rollback(str(wh), "vic", 1)):
+        with pytest.raises(users.PermissionDenied):
+            call()
+    assert file_digest(wh) == before
+
+
+def test_sign_in_shows_upload_pages_for_an_analyst(wh):
+    _with_users(wh)
+    at = open_page("weather", "en")
+    at.sidebar.text_input(key="auth_name").input("ana")
+    at.sidebar.text_input(key="auth_password").input("wrong-password")
+    at.sidebar.button[0].click().run()
+    assert "Wrong user name or password." in " ".join(e.value for e in at.error)
+    at.sidebar.text_input(key="auth_password").input("analyst-pass-1")
+    at.sidebar.button[0].click().run()
+    assert "Signed in: ana" in " ".join(str(m.value) for m in at.sidebar.markdown)
+
+
+def test_analyst_checks_then_commits_and_sees_what_changed(wh):
+    _with_users(wh)
+    at = _signed_in("upload", "ana", "analyst")
+    assert not at.exception
+    at.file_uploader(key="up_file").set_value(("季度数据.csv", GOOD, "text/csv")).run()
+    at.button(key="up_check").click().run()
+    assert not at.exception
+    assert "文件没有错误" in texts(at)
+    at.button(key="up_commit").click().run()
+    assert not at.exception, at.exception
+    body = texts(at)
+    assert "本次变化" in body and "新增数值 2 个" in body and "修订数值 1 个" in body
+    assert "预算状态变化的城市" in body or "没有城市的预算状态发生变化" in body
+    with db.connect(wh) as con:
+        b = queries.batches(con)
+        upload = b[b["origin"] == "upload"].iloc[0]
+        assert upload["created_by"] == "ana" and upload["source_name"] == "季度数据.csv"
+        got = queries.export(con, region="SF01", indicator="elec_total", kind="statistical")
+    assert got.set_index("period").loc["2026-10", "value"] == pytest.approx(42000.0)
+    assert (b["origin"] == "nowcast").sum() >= 2  # the nowcast refreshed after the commit
+
+
+def test_bad_upload_lists_problems_blocks_commit_then_loads_valid_rows_on_request(wh):
+    _with_users(wh)
+    at = _signed_in("upload", "ana", "analyst", "en")
+    at.file_uploader(key="up_file").set_value(("bad.csv", BAD, "text/csv")).run()
+    at.button(key="up_check").click().run()
+    report = at.dataframe[0].value
+    errors = report[report["Severity"] == "error"]
+    assert set(errors["Row"]) == {3, 4}  # 铁城市 is unknown; 2026-13 is no month (钢城 matches 钢城市)
+    assert "铁城市" in set(errors["Value"].astype(str))
+    assert "The file has errors" in texts(at)
+    assert at.button(key="up_commit").disabled
+    before = file_digest(wh)
+    at.checkbox(key="up_accept").check().run()
+    assert not at.button(key="up_commit").disabled
+    at.button(key="up_commit").click().run()
+    assert not at.exception
+    assert file_digest(wh) != before
+    with db.connect(wh) as con:
+        b = queries.batches(con)
+    up = b[b["origin"] == "upload"].iloc[0]
+    assert up["status"] == "partial" and up["rows_rejected"] >= 2
+
+
+def test_history_page_rolls_back_an_upload(wh):
+    _with_users(wh)
+    actions.commit_upload(str(wh), "ana", GOOD, "q.csv")
+    with db.connect(wh) as con:
+        upload_id = int(queries.batches(con).query("origin == 'upload'")["batch_id"].iloc[0])
+    at = _signed_in("batches", "ana", "analyst")
+    assert not at.exception
+    at.selectbox(key="bh_pick").select(upload_id).run()
+    at.checkbox(key="bh_confirm").check().run()
+    at.button(key="bh_rollback").click().run()
+    assert not at.exception
+    assert "已回滚" in texts(at)
+    with db.connect(wh) as con:
+        got = queries.export(con, region="SF01", indicator="elec_total", kind="statistical")
+        b = queries.batches(con)
+    assert got.set_index("period").loc["2026-10", "value"] != pytest.approx(42000.0)
+    assert "rollback" in set(b["origin"])
