@@ -59,7 +59,7 @@ else:
     st.success(t("up_clean"))
 if not report.empty:
     shown = pd.DataFrame({
-        t("col_row"): report["row"], t("col_column"): report["column"], t("col_value"): report["value"].astype("string"),
+        t("col_row"): report["row"].astype("string").fillna("—"), t("col_column"): report["column"], t("col_value"): report["value"].astype("string"),
         t("col_severity"): report["severity"].map(lambda s: t(f"sev_{s}")),
         t("col_problem"): report[f"problem_{L}"], t("col_fix"): report[f"fix_{L}"]})
     st.dataframe(shown, hide_index=True, width="stretch")

@@ -7,7 +7,7 @@ import pytest
 
 from services import actions
 from tests.apptest_util import open_page, texts
-from tests.conftest import file_digest
+from tests.conftest import REAL_DATA, file_digest
 from warehouse import db, queries, users
 
 GOOD = ("地区,时期,指标,数值,单位\n钢城市,2026-10,全社会用电量,4.2,亿千瓦时\n石岭市,2026-05,原煤消费量,1500000,吨\n"
@@ -105,7 +105,7 @@ def test_bad_upload_lists_problems_blocks_commit_then_loads_valid_rows_on_reques
     at.button(key="up_check").click().run()
     report = at.dataframe[0].value
     errors = report[report["Severity"] == "error"]
-    assert set(errors["Row"]) == {3, 4}  # 铁城市 is unknown; 2026-13 is no month (钢城 matches 钢城市)
+    assert set(errors["Row"]) == {"3", "4"}  # 铁城市 is unknown; 2026-13 is no month (钢城 matches 钢城市)
     assert "铁城市" in set(errors["Value"].astype(str))
     assert "The file has errors" in texts(at)
     assert at.button(key="up_commit").disabled
@@ -138,3 +138,27 @@ def test_history_page_rolls_back_an_upload(wh):
         b = queries.batches(con)
     assert got.set_index("period").loc["2026-10", "value"] != pytest.approx(42000.0)
     assert "rollback" in set(b["origin"])
+
+
+@pytest.mark.skipif(not REAL_DATA.exists(), reason="shared real data absent")
+def test_real_data_through_the_page_lists_problems_and_loads_valid_rows_on_request(tmp_path, env_db):
+    from warehouse.regions_io import load_regions_file
+
+    path = tmp_path / "real.duckdb"
+    assert load_regions_file(path, REAL_DATA / "regions.csv")["errors"] == []
+    users.add_user(path, "ana", "analyst", "analyst-pass-1")
+    env_db(path)
+    at = _signed_in("upload", "ana", "analyst", "en")
+    at.file_uploader(key="up_file").set_value(("observations.csv", (REAL_DATA / "observations.csv").read_bytes(),
+                                               "text/csv")).run()
+    at.button(key="up_check").click().run()
+    assert not at.exception
+    errors = at.dataframe[0].value.query("Severity == 'error'")
+    assert len(errors) == 27 and errors["Problem"].str.contains("Negative").all()
+    assert at.button(key="up_commit").disabled
+    at.checkbox(key="up_accept").check().run()
+    at.button(key="up_commit").click().run()
+    assert not at.exception
+    with db.connect(path) as con:
+        up = queries.batches(con).query("origin == 'upload'").iloc[0]
+    assert up["status"] == "partial" and up["rows_loaded"] == 25050 and up["rows_rejected"] == 27
