@@ -39,6 +39,9 @@ class NowcastResult:
     skipped: pd.DataFrame
     settings: dict = field(default_factory=dict)
     backtest: BacktestResult | None = None
+    # Estimates at the target's own frequency (equal to .estimates for a monthly target): region, period,
+    # model, value, lo80, hi80, lo90, hi90, horizon. The monthly estimates add up to these.
+    period_estimates: pd.DataFrame | None = None
 
 
 def _prepare(obs, target, drop_indicators, as_of=None):
@@ -121,7 +124,8 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
             horizons: int = 6, drop_indicators=()) -> NowcastResult:
     """Estimate every month after each region's last known target up to ``as_of`` (default: the newest
     driver month), at most ``horizons`` months ahead (quarterly/annual targets: the next 1-2 periods,
-    shared out to months). Intervals come from an internal ``origins``-origin backtest."""
+    shared out to months). Intervals come from an internal ``origins``-origin backtest (``origins=0``
+    skips it: estimates without intervals, e.g. for a quick look)."""
     df0, notes = clean_obs(obs, target)
     as_of_m = parse_as_of(as_of) if as_of is not None else _default_as_of(df0, target)
     df, notes2 = _prepare(obs, target, drop_indicators, as_of=as_of_m)
@@ -143,7 +147,10 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
     if offset <= 0:
         settings["notes"] = notes + panel.notes + [f"{target} is already known up to as_of: nothing to estimate"]
         return NowcastResult(empty, pd.DataFrame(columns=B.METRIC_COLS), pd.DataFrame(), _skipped(skipped), settings)
-    pred, allp, bt_settings = _backtest(panel, max(1, int(origins)), hp, seed, offset)
+    if int(origins) > 0:
+        pred, allp, bt_settings = _backtest(panel, int(origins), hp, seed, offset)
+    else:   # no calibration backtest: estimates without intervals
+        pred, allp, bt_settings = pd.DataFrame(), pd.DataFrame(), {"notes": ["origins=0: no backtest, no intervals"]}
     metrics, summary = B.metrics(pred)
     settings["backtest"] = bt_settings
     fb = FeatureBuilder(panel)
@@ -157,14 +164,16 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
     est, fallbacks = _choose(out.predictions)
     settings["fallback_rows"] = fallbacks
     resid = allp.assign(r=I.log_residual(allp["actual"], allp["prediction"])) if not allp.empty else \
-        pd.DataFrame(columns=["model", "horizon", "r"])
-    table = I.calibration_table(resid[["model", "horizon", "r"]], list(range(1, hp + 1)))
-    if table.empty:
-        table = pd.DataFrame([{"model": m, "horizon": h, "n": 0, "q_lo80": np.nan, "q_hi80": np.nan,
-                               "q_lo90": np.nan, "q_hi90": np.nan} for m in MODELS for h in range(1, hp + 1)])
-    settings["calibration"] = table.round(5).to_dict(orient="records")
-    est = I.apply_intervals(est, table)
+        pd.DataFrame(columns=["model", "region", "horizon", "r"])
+    cal = I.calibrate(resid[["model", "region", "horizon", "r"]], list(range(1, hp + 1)))
+    settings["calibration"] = cal.table.round(5).to_dict(orient="records")
+    est = I.apply_intervals(est.assign(region=panel.regions[est["ri"].to_numpy(int)] if len(est) else []), cal)
     estimates = _to_months(panel, est, known.get("elec_total"), target)
+    period_est = pd.DataFrame({"region": panel.regions[est["ri"].to_numpy(int)] if len(est) else [],
+                               "period": [panel.label(p) for p in est["p"]], "model": est["model"].to_numpy(object),
+                               "value": est["prediction"].to_numpy(float),
+                               **{c: est[c].to_numpy(float) for c in ("lo80", "hi80", "lo90", "hi90")},
+                               "horizon": est["horizon"].to_numpy(int)})
     for r in panel.regions[tl >= 0]:
         if r not in set(estimates["region"]):
             last = panel.label(int(tl[list(panel.regions).index(r)]))
@@ -172,7 +181,7 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
     settings["notes"] = notes + panel.notes + bt_settings.get("notes", [])
     bt = BacktestResult(pred[B.PRED_COLS].reset_index(drop=True) if not pred.empty else pd.DataFrame(columns=B.PRED_COLS),
                         metrics, summary, bt_settings)
-    return NowcastResult(estimates, metrics, summary, _skipped(skipped), _jsonable(settings), bt)
+    return NowcastResult(estimates, metrics, summary, _skipped(skipped), _jsonable(settings), bt, period_est)
 
 
 def _choose(pred: pd.DataFrame) -> tuple[pd.DataFrame, dict]:

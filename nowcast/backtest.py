@@ -111,12 +111,8 @@ def intervals_without_lookahead(preds: pd.DataFrame, eval_cuts: list[int], horiz
     for cut in eval_cuts:
         rows = preds[preds["origin_p"] == cut]
         past = preds[(preds["origin_p"] < cut) & (preds["p"] <= cut)]
-        table = I.calibration_table(past[["model", "horizon", "r"]], horizons)
-        if table.empty:
-            table = pd.DataFrame({"model": rows["model"].unique()}).merge(pd.DataFrame({"horizon": horizons}), how="cross")
-            for c in ("n", "q_lo80", "q_hi80", "q_lo90", "q_hi90"):
-                table[c] = np.nan
-        out.append(I.apply_intervals(rows, table))
+        cal = I.calibrate(past[["model", "region", "horizon", "r"]], horizons)
+        out.append(I.apply_intervals(rows, cal))
     return pd.concat(out, ignore_index=True) if out else preds.iloc[:0]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from nowcast import models as M
-from nowcast.features import GROUPS, DriverPeriods, FeatureBuilder, aggregate_drivers, feature_group, take
+from nowcast.features import GROUPS, FeatureBuilder, aggregate_drivers, feature_group, take
 from nowcast.frames import Panel, first_month
 
 MIN_DRIVER_COVERAGE = 0.10   # a driver must be known in >=10% of training rows to become a feature
@@ -61,6 +61,23 @@ def training_rows(tw: np.ndarray, L: int) -> tuple[np.ndarray, np.ndarray, np.nd
     return ri, pi, y
 
 
+def augment_horizons(ri: np.ndarray, pi: np.ndarray, y: np.ndarray, hp: int, seed: int):
+    """Repeat each training row for the horizons 1..hp (the origin-dependent features differ by
+    horizon); above MAX_TRAIN_ROWS each row keeps a seeded random subset of horizons."""
+    if not M.HORIZON_FEATURES or len(y) == 0:
+        return ri, pi, y, None
+    n = len(y)
+    if n * hp <= M.MAX_TRAIN_ROWS:
+        h = np.tile(np.arange(1, hp + 1), n)
+        idx = np.repeat(np.arange(n), hp)
+    else:
+        reps = max(1, M.MAX_TRAIN_ROWS // n)
+        pick = np.random.default_rng(seed).random((n, hp)).argsort(axis=1)[:, :reps] + 1
+        h = pick.reshape(-1)
+        idx = np.repeat(np.arange(n), reps)
+    return ri[idx], pi[idx], y[idx], h
+
+
 def forecast(panel: Panel, fb: FeatureBuilder, org: Origin, seed: int = 0, explain: bool = False,
              models: tuple[str, ...] = M.MODELS) -> ForecastOut:
     L = panel.L
@@ -73,8 +90,12 @@ def forecast(panel: Panel, fb: FeatureBuilder, org: Origin, seed: int = 0, expla
         return ForecastOut(pd.DataFrame(columns=["model", "ri", "p", "horizon", "prediction", "base"]), info)
     tri, tpi, ty = training_rows(tw, L)
     info["n_train"] = int(len(ty))
+    tri, tpi, ty, th = augment_horizons(tri, tpi, ty, org.hp, seed)
+    weight = None
+    if M.HALF_LIFE_MONTHS and len(ty):
+        weight = 0.5 ** ((tpi.max() - tpi) * panel.k / M.HALF_LIFE_MONTHS)
     drivers = sorted(panel.drivers)
-    Xtr_all = fb.build(dp, tw, tri, tpi, drivers) if len(ty) else None
+    Xtr_all = fb.build(dp, tw, tri, tpi, drivers, th) if len(ty) else None
     usable = [d for d in drivers if Xtr_all is not None and Xtr_all[f"yoy__{d}"].notna().mean() >= MIN_DRIVER_COVERAGE]
     info["drivers_unused"] = sorted(set(drivers) - set(usable))
     # Which drivers are known for each predicted period (a driver that stops early is left out).
@@ -105,10 +126,11 @@ def forecast(panel: Panel, fb: FeatureBuilder, org: Origin, seed: int = 0, expla
                 pred = np.full(len(sel), np.nan)
                 for key in sorted({pattern[j] for j in sel}, key=len):
                     rows = np.array([i for i, j in enumerate(sel) if pattern[j] == key], dtype=int)
-                    model = _fit(m, key, fitted, Xtr_all, ty, usable, seed, info)
+                    model = _fit(m, key, fitted, Xtr_all, ty, weight, seed, info)
                     if model is None:
                         continue
-                    X = fb.build(dp, tgt, r[rows], p[rows], list(key))[model.columns]
+                    h_rows = hh[sel][rows] if th is not None else None
+                    X = fb.build(dp, tgt, r[rows], p[rows], list(key), h_rows)[model.columns]
                     yhat = np.clip(model.predict(X), -M.Y_CLIP, M.Y_CLIP)
                     pred[rows] = base[rows] * np.exp(yhat)
                     if explain and m == "lightgbm":
@@ -123,15 +145,15 @@ def forecast(panel: Panel, fb: FeatureBuilder, org: Origin, seed: int = 0, expla
     return ForecastOut(preds, info)
 
 
-def _fit(kind: str, key: tuple, fitted: dict, Xtr_all: pd.DataFrame | None, ty: np.ndarray, usable: list[str],
-         seed: int, info: dict) -> M.LearnedModel | None:
+def _fit(kind: str, key: tuple, fitted: dict, Xtr_all: pd.DataFrame | None, ty: np.ndarray,
+         weight: np.ndarray | None, seed: int, info: dict) -> M.LearnedModel | None:
     if (kind, key) in fitted:
         return fitted[(kind, key)]
     model = None
     if Xtr_all is not None and len(ty) >= M.MIN_TRAIN_ROWS:
         X = Xtr_all[[c for c in Xtr_all.columns if "__" not in c or c.split("__", 1)[1] in key]]
         keep = [c for c in X.columns if c == "region" or X[c].notna().any()]
-        model = M.LearnedModel(kind, seed).fit(X[keep], np.clip(ty, -M.Y_CLIP, M.Y_CLIP))
+        model = M.LearnedModel(kind, seed).fit(X[keep], np.clip(ty, -M.Y_CLIP, M.Y_CLIP), weight)
         info["features"][f"{kind}:{'+'.join(key) or 'no drivers'}"] = keep
         if kind == "lightgbm":
             info.setdefault("importance", {}).update(model.importance())

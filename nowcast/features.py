@@ -24,7 +24,8 @@ _PREFIX_GROUPS = (("elec_", "electricity"), ("gen_", "power_mix"), ("out_", "ind
 _CATEGORY_GROUPS = {"power": "electricity", "industry": "industry", "energy": "energy_fuel",
                     "economy": "region_other", "emissions": "energy_fuel"}
 CALENDAR_COLS = ("workdays_yoy", "days_yoy", "sf_holiday_days", "sf_holiday_shift", "sf_slowdown_shift")
-INTENSITY_COLS = ("int_lag", "int_yoy_lag", "c_yoy_lag")
+INTENSITY_COLS = ("int_lag", "int_yoy_lag", "c_yoy_lag", "c_yoy_recent", "int_yoy_recent")
+RECENT_MONTHS = 3
 YOY_CLIP = 3.0
 
 
@@ -115,6 +116,44 @@ def take(a: np.ndarray, ri: np.ndarray, pi: np.ndarray) -> np.ndarray:
     return out
 
 
+def rolling_intensity(target: np.ndarray, elec: np.ndarray, L: int) -> np.ndarray:
+    """Target / electricity over the year ending at each period (periods where both are known;
+    NaN when fewer than half of the year's periods are)."""
+    both = np.isfinite(target) & np.isfinite(elec) & (elec > 0)
+    c = np.cumsum(np.where(both, target, 0.0), axis=1)
+    e = np.cumsum(np.where(both, elec, 0.0), axis=1)
+    n = np.cumsum(both, axis=1)
+    c, e, n = (np.concatenate([np.zeros((a.shape[0], 1)), a], axis=1) for a in (c, e, n))
+    cs, es, ns = c[:, L:] - c[:, :-L], e[:, L:] - e[:, :-L], n[:, L:] - n[:, :-L]
+    out = np.full(target.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:, L - 1:] = np.where((ns * 2 >= L) & (es > 0) & (cs > 0), cs / es, np.nan)
+    return out
+
+
+def _rolling_sum(a: np.ndarray, w: int) -> np.ndarray:
+    c = np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(a, axis=1)], axis=1)
+    out = np.full(a.shape, np.nan)
+    out[:, w - 1:] = c[:, w:] - c[:, :-w]
+    return out
+
+
+def recent_yoy(target: np.ndarray, elec: np.ndarray | None, L: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per period T: log yoy of the target over the ``w`` periods ending at T, and the same for the
+    carbon intensity of electricity (months where target and electricity are known in both years)."""
+    prev = _lag(target, L)
+    ok = np.isfinite(target) & np.isfinite(prev) & (target > 0) & (prev > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.log(_rolling_sum(np.where(ok, target, 0), w) / _rolling_sum(np.where(ok, prev, 0), w))
+        if elec is None:
+            return c, np.full(target.shape, np.nan)
+        eprev = _lag(elec, L)
+        ok2 = ok & np.isfinite(elec) & np.isfinite(eprev) & (elec > 0) & (eprev > 0)
+        parts = [_rolling_sum(np.where(ok2, a, 0), w) for a in (target, prev, elec, eprev)]
+        i = np.log(parts[0] / parts[1]) - np.log(parts[2] / parts[3])
+    return np.where(np.isfinite(c), c, np.nan), np.where(np.isfinite(i), i, np.nan)
+
+
 class FeatureBuilder:
     """Builds feature frames for rows (region index, relative period index) of one panel."""
 
@@ -123,8 +162,12 @@ class FeatureBuilder:
         self.cal = period_calendar(panel.m0, panel.n_months, panel.k, panel.L)
 
     def build(self, dp: DriverPeriods, target: np.ndarray, ri: np.ndarray, pi: np.ndarray,
-              drivers: list[str]) -> pd.DataFrame:
-        """Features for rows; ``target`` is the known (or recursively predicted) target [R, P]."""
+              drivers: list[str], horizon: np.ndarray | None = None) -> pd.DataFrame:
+        """Features for rows; ``target`` is the known (or recursively predicted) target [R, P].
+
+        ``horizon`` (periods after the last known target) adds the origin-dependent features: the
+        horizon itself and the recent yoy of the target and of its electricity intensity, measured
+        over the last RECENT_MONTHS months known at the origin (p - horizon)."""
         L = self.panel.L
         with np.errstate(divide="ignore", invalid="ignore"):
             base = take(target, ri, pi - L)
@@ -134,16 +177,21 @@ class FeatureBuilder:
             for c in CALENDAR_COLS:
                 cols[c] = self.cal[c][pi]
             if ELEC in dp.level:
-                e = dp.level[ELEC]
-                i1 = np.log(base / take(e, ri, pi - L))
-                i2 = np.log(take(target, ri, pi - 2 * L) / take(e, ri, pi - 2 * L))
-                cols["int_lag"] = i1
-                cols["int_yoy_lag"] = i1 - i2
+                i12 = rolling_intensity(target, dp.level[ELEC], L)
+                cols["int_lag"] = np.log(take(i12, ri, pi - L))
+                cols["int_yoy_lag"] = cols["int_lag"] - np.log(take(i12, ri, pi - 2 * L))
             cols["c_yoy_lag"] = np.log(base / take(target, ri, pi - 2 * L))
+            if horizon is not None:
+                w = max(1, RECENT_MONTHS // self.panel.k)
+                c_rec, i_rec = recent_yoy(target, dp.level.get(ELEC), L, w)
+                cols["horizon"] = horizon.astype(float)
+                cols["c_yoy_recent"] = take(c_rec, ri, pi - horizon)
+                cols["int_yoy_recent"] = take(i_rec, ri, pi - horizon)
             for d in drivers:
                 cols[f"yoy__{d}"] = dp.yoy[d][ri, pi]
                 cols[f"chg__{d}"] = dp.chg[d][ri, pi] / base
         frame = pd.DataFrame(cols)
         num = frame.columns.drop("region")
         frame[num] = frame[num].where(np.isfinite(frame[num].to_numpy()))
+
         return frame

@@ -1,15 +1,18 @@
-"""Prediction intervals: split conformal on log errors, per model and horizon.
+"""Prediction intervals: split conformal on log errors, per model and horizon, pooled over regions.
 
 A residual is r = log(actual / prediction) from a rolling backtest. For level 1-a the interval is
 prediction x exp([r_(lo), r_(hi)]) with the order statistics lo = floor(a/2 (n+1)) and
-hi = ceil((1-a/2)(n+1)) of the n residuals (clamped to 1..n). Signed quantiles keep the interval
-honest when a model is biased. When a horizon has fewer than MIN_N residuals the neighbouring
+hi = ceil((1-a/2)(n+1)) of the n residuals of that model and horizon (clamped to 1..n). Signed
+quantiles keep the interval honest when a model is biased. (Region-normalised scores were tried
+and dropped: on the demo province the regions that later break were calm in calibration, so
+per-region scales narrowed exactly the wrong bands.) When a horizon has fewer than MIN_N residuals the neighbouring
 horizons are pooled in; a horizon beyond every calibrated one reuses the furthest one widened by
 sqrt(h / h_max).
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -54,10 +57,15 @@ def _pool(by_h: dict[int, np.ndarray], h: int) -> tuple[np.ndarray, float]:
     return np.concatenate([by_h[x] for x in hs]), 1.0
 
 
-def calibration_table(resid: pd.DataFrame, horizons: list[int]) -> pd.DataFrame:
-    """``resid``: model, horizon, r -> model, horizon, n, q_lo80, q_hi80, q_lo90, q_hi90."""
-    rows = []
+@dataclass
+class Calibration:
+    table: pd.DataFrame      # model, horizon, n, q_lo80, q_hi80, q_lo90, q_hi90 (log-ratio quantiles)
+
+
+def calibrate(resid: pd.DataFrame, horizons: list[int]) -> Calibration:
+    """``resid``: model, horizon, r (log(actual/prediction)), any extra columns -> Calibration."""
     resid = resid[np.isfinite(resid["r"].to_numpy(float))]
+    rows = []
     for model, sub in resid.groupby("model", sort=False):
         by_h = {int(h): g["r"].to_numpy(float) for h, g in sub.groupby("horizon")}
         for h in horizons:
@@ -68,17 +76,18 @@ def calibration_table(resid: pd.DataFrame, horizons: list[int]) -> pd.DataFrame:
                 row[f"q_lo{lev}"], row[f"q_hi{lev}"] = lo * factor, hi * factor
             rows.append(row)
     cols = ["model", "horizon", "n"] + [f"q_{s}{lev}" for lev in LEVELS for s in ("lo", "hi")]
-    return pd.DataFrame(rows, columns=cols)
+    return Calibration(pd.DataFrame(rows, columns=cols))
 
 
-def apply_intervals(pred: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+def apply_intervals(pred: pd.DataFrame, cal: Calibration) -> pd.DataFrame:
     """Add lo80, hi80, lo90, hi90 to a frame with model, horizon, prediction."""
     out = pred.drop(columns=[c for c in pred.columns if c[:2] in ("lo", "hi") and c[2:] in ("80", "90")])
-    q = table.drop(columns="n")
+    q = cal.table.drop(columns="n")
     out = out.merge(q, on=["model", "horizon"], how="left")
     for lev in LEVELS:
-        out[f"lo{lev}"] = out["prediction"] * np.exp(out[f"q_lo{lev}"])
-        out[f"hi{lev}"] = out["prediction"] * np.exp(out[f"q_hi{lev}"])
+        for side in ("lo", "hi"):
+            q_side = pd.to_numeric(out[f"q_{side}{lev}"], errors="coerce").to_numpy(float)
+            out[f"{side}{lev}"] = out["prediction"].to_numpy(float) * np.exp(q_side)
     return out.drop(columns=[c for c in q.columns if c.startswith("q_")])
 
 

@@ -9,13 +9,18 @@ from nowcast.features import ELEC, DriverPeriods, take
 
 MODELS = ("lightgbm", "naive_seasonal", "ratio_yoy", "ratio_12m", "ridge")
 LEARNED = ("lightgbm", "ridge")
-LGBM_PARAMS = dict(objective="regression", n_estimators=300, num_leaves=15, learning_rate=0.05,
+LGBM_PARAMS = dict(objective="l1", n_estimators=300, num_leaves=15, learning_rate=0.05,
                    min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
                    reg_lambda=1.0, min_data_per_group=20, cat_smooth=10.0, max_bin=63,
-                   deterministic=True, force_row_wise=True, n_jobs=2, verbose=-1)
+                   deterministic=True, force_row_wise=True, n_jobs=1, verbose=-1)
+# n_jobs=1: on a shared 2-core machine two OpenMP threads were 5-15x slower than one (busy-waiting).
+# Raise it (at most 2 here) only on an idle machine.
 RIDGE_ALPHA = 3.0
 Y_CLIP = 1.5            # |log ratio| cap: +-1.5 is a factor of 4.5 either way
 MIN_TRAIN_ROWS = 12
+HORIZON_FEATURES = True   # origin-dependent features (recent yoy), training rows repeated per horizon
+MAX_TRAIN_ROWS = 60_000   # cap on training rows after that repetition (random horizons beyond it)
+HALF_LIFE_MONTHS: float | None = None   # recency weighting of training rows (None: equal weights)
 
 
 # --- baselines -------------------------------------------------------------------------------------
@@ -62,18 +67,18 @@ class LearnedModel:
         self.columns: list[str] = []
         self.model = None
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "LearnedModel":
+    def fit(self, X: pd.DataFrame, y: np.ndarray, weight: np.ndarray | None = None) -> "LearnedModel":
         self.columns = list(X.columns)
         if self.kind == "lightgbm":
             import lightgbm as lgb
             params = dict(LGBM_PARAMS, random_state=self.seed)
             params["min_child_samples"] = int(min(params["min_child_samples"], max(3, len(X) // 20)))
             self.model = lgb.LGBMRegressor(**params)
-            self.model.fit(X.astype(float), y, categorical_feature=["region"])
+            self.model.fit(X.astype(float), y, sample_weight=weight, categorical_feature=["region"])
         else:
             self.model = _ridge_pipeline([c for c in self.columns if c not in ("region", "season")],
                                          [c for c in ("region", "season") if c in self.columns])
-            self.model.fit(X, y)
+            self.model.fit(X, y, ridge__sample_weight=weight)
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:

@@ -42,8 +42,9 @@ def month_weights(panel: Panel, ri: np.ndarray, p_abs: np.ndarray, known_until: 
         growth = np.where(both, cur, 0).sum(1) / np.where(both, prev, 0).sum(1)
     growth = np.where(both.any(1) & np.isfinite(growth), growth, 1.0)
     w = np.where(np.isfinite(cur), cur, prev * growth[:, None])
-    mean = np.nanmean(np.where(np.isfinite(w), w, np.nan), axis=1) if w.size else np.array([])
-    w = np.where(np.isfinite(w), w, mean[:, None] if len(mean) else np.nan)
+    fin = np.isfinite(w)
+    mean = np.where(fin, w, 0).sum(axis=1) / np.maximum(fin.sum(axis=1), 1)
+    w = np.where(fin, w, np.where(fin.any(axis=1), mean, np.nan)[:, None])
     bad = ~np.isfinite(w).all(axis=1)
     w[bad] = days[bad]
     return w / w.sum(axis=1, keepdims=True)
