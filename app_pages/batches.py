@@ -11,9 +11,7 @@ from warehouse import users
 path, version = data.require_warehouse()
 st.title(t("page_batches"))
 st.caption(t("bh_intro"))
-if not auth.can(path, "rollback"):
-    st.error(t("auth_denied", msg=t("auth_read_only") if not auth.users_configured(path) else t("role_analyst")))
-    st.stop()
+auth.gate(path, "rollback")
 L = lang()
 table = data.read(path, version, "batches")
 st.dataframe(table.rename(columns={

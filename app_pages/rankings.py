@@ -58,9 +58,6 @@ st.altair_chart(chart, width="content")
 d1, d2 = st.columns(2)
 d1.download_button(t("rk_download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
                    file_name=f"ranking_{metric}_{rep.as_of}_{lang()}.csv", mime="text/csv", key="rk_csv")
-try:
-    image = png.chart_png(chart)
-    d2.download_button(t("rk_download_png"), image, file_name=f"ranking_{metric}_{rep.as_of}_{lang()}.png",
-                       mime="image/png", key="rk_png")
-except Exception as exc:  # noqa: BLE001 - shown, never a traceback
-    d2.warning(t("rk_png_error", err=str(exc).splitlines()[0]))
+spec = chart.to_json()  # rendered only when the button is clicked (deferred), then cached
+d2.download_button(t("rk_download_png"), lambda: png.spec_png(spec), file_name=f"ranking_{metric}_{rep.as_of}_{lang()}.png",
+                   mime="image/png", key="rk_png")

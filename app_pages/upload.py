@@ -14,9 +14,7 @@ from warehouse import upload_templates, upload_validate, users
 path, version = data.require_warehouse()
 st.title(t("page_upload"))
 st.caption(t("up_intro"))
-if not auth.can(path, "upload"):
-    st.error(t("auth_denied", msg=t("auth_read_only") if not auth.users_configured(path) else t("role_analyst")))
-    st.stop()
+auth.gate(path, "upload")
 
 L = lang()
 with st.expander(t("up_templates")):

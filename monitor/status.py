@@ -83,7 +83,8 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     if not (budgets["year"] == year).any():
         raise ValueError(f"no budget for {year}: the plan covers {budgets['year'].min()}–{budgets['year'].max()}")
     co2 = co2[co2["period"] <= as_of]
-    cities = [c for c in cities if c in set(co2["region"])]
+    with_data = set(co2["region"])
+    cities = [c for c in cities if c in with_data]
     progress = budget.compute_progress(co2[["region", "period", "value", "kind", "lo90", "hi90"]], budgets, year, month,
                                        gdp=gdp, intensity_targets=targets if not targets.empty else None,
                                        province=province, cities=cities)

@@ -24,6 +24,13 @@ def can(path: str, action: str) -> bool:
     return users_configured(path) and name is not None and users.can(role, action)
 
 
+def gate(path: str, action: str) -> None:
+    """Stop the page with a clear message unless the signed-in user may do ``action``."""
+    if not can(path, action):
+        st.error(t("auth_denied", msg=t("auth_read_only") if not users_configured(path) else t("role_analyst")))
+        st.stop()
+
+
 def require(path: str, action: str, user: str | None) -> str:
     """``user`` if the warehouse says their role allows ``action``; else PermissionDenied (no users: read-only)."""
     if not users_configured(path):
