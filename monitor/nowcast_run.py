@@ -4,6 +4,10 @@ from __future__ import annotations
 import nowcast
 from warehouse import catalog, db, model_runs, periods
 
+#: Rolling origins scored in a stored run's backtest (as many again warm up its interval calibration):
+#: enough residuals for the 80/90% bands, few enough that a refresh after an upload stays short.
+CALIBRATION_ORIGINS = 4
+
 
 def run_and_store(db_path: str, as_of: str | None = None, user: str = "system") -> dict:
     """Train on what the warehouse knows as of ``as_of`` and store the run and its estimates."""
@@ -13,7 +17,7 @@ def run_and_store(db_path: str, as_of: str | None = None, user: str = "system") 
     if obs.empty:
         raise ValueError("the warehouse holds no statistical data to train on")
     as_of = as_of or obs.loc[periods.is_month(obs["period"]), "period"].max()
-    result = nowcast.nowcast(obs, target=catalog.TARGET, as_of=as_of)
+    result = nowcast.nowcast(obs, target=catalog.TARGET, as_of=as_of, origins=CALIBRATION_ORIGINS)
     with db.transaction(db_path) as con:
         run = model_runs.store_model_run(
             con, as_of=as_of, data_cut=result.settings.get("data_cut"), settings=result.settings,

@@ -52,7 +52,7 @@ def test_upload_good_then_bad_file_in_the_browser(analyst_app, tmp_path):
         _upload(page, tmp_path, "good.csv", GOOD)
         wait_rendered(page, "文件没有错误")
         page.get_by_role("button", name="导入").click()
-        wait_rendered(page, "本次变化", timeout=180000)
+        wait_rendered(page, "本次变化", timeout=600000)
         page.screenshot(path=str(SHOTS / "upload_good_zh.png"), full_page=True)
         with db.connect(path) as con:
             b = queries.batches(con)

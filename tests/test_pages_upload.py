@@ -34,7 +34,7 @@ def _signed_in(page: str, name: str, role: str, lang: str = "zh"):
 
     from tests.apptest_util import APP
 
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=600)  # a commit runs the ingest and a nowcast refresh
     at.session_state["lang"] = lang
     at.session_state["auth_user"] = {"name": name, "role": role}
     at.run()
