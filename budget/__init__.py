@@ -11,6 +11,9 @@ Modules
 - ``alerts`` / ``policy``: alert reasons (zh/en) and the recommended policy mix.
 - ``rankings``: city rankings and rank changes.
 - ``demo_plan``: the demo province's plan.
+
+Progress, schedule, projection and alerts are computed for every region at once (group-by,
+pivot and region × month numpy arrays), not region by region.
 """
 from budget.alerts import build_alerts, contribution_changes, driver_changes
 from budget.config import label

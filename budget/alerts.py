@@ -11,6 +11,8 @@ Drivers are explained two ways, both over months 1..m of the year:
 (b) year-on-year change of each driver indicator, weighted by ``config.DRIVER_RELEVANCE``
     (negative for clean generation, so falling hydro output counts as pushing emissions up);
     the ``config.TOP_DRIVERS`` highest positive scores are named.
+Both are computed for all regions at once (group-bys over region, indicator or group, month and
+year); the loop over alerts only writes the text.
 """
 from __future__ import annotations
 
@@ -20,13 +22,14 @@ from typing import Mapping
 import pandas as pd
 
 from budget import config
-from budget.periods import monthly_frame, span_label
+from budget.periods import span_label, split_months
 from budget.policy import policy_cases, recommend_policies
 
 ALERT_COLUMNS = [
     "region", "year", "month", "warning_level", "status", "deviation", "p_overspend", "run_out_month",
     "projects", "drivers", "contributions", "reason_zh", "reason_en", "policy_cases", "policies",
 ]
+DRIVER_RECORD = ["region", "indicator", "name_zh", "name_en", "yoy", "score"]
 
 
 def driver_changes(drivers: pd.DataFrame, year: int, month: int, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -38,21 +41,23 @@ def driver_changes(drivers: pd.DataFrame, year: int, month: int, catalog: pd.Dat
     Indicators without a relevance in config are dropped.
     """
     d = drivers[drivers["indicator"].isin(list(config.DRIVER_RELEVANCE))]
-    frames = []
-    for ind, g in d.groupby("indicator"):
-        m = monthly_frame(g[["region", "period", "value"]])
-        m = m[(m["month"] <= month) & m["year"].isin([year, year - 1])]
-        wide = m.pivot_table(index=["region", "month"], columns="year", values="value", aggfunc="sum")
-        if year not in wide.columns or year - 1 not in wide.columns:
-            continue
-        wide = wide.dropna(subset=[year, year - 1])
-        s = wide.groupby(level="region")[[year, year - 1]].sum()
-        frames.append(pd.DataFrame({"region": s.index.astype(str), "indicator": ind,
-                                    "value": s[year].to_numpy(), "value_last_year": s[year - 1].to_numpy()}))
     cols = ["region", "indicator", "name_zh", "name_en", "value", "value_last_year", "yoy", "relevance", "score"]
-    if not frames:
+    d = d[["indicator", "region", "period", "value"]].astype({"region": str, "period": str, "value": float})
+    ok, y, m = split_months(d["period"])
+    d = d[ok].assign(year=y[ok], month=m[ok])
+    # filtering on the period before dropping duplicate periods (the last row wins) changes nothing
+    d = d[(d["month"] <= month) & d["year"].isin([year, year - 1])]
+    d = d.drop_duplicates(["indicator", "region", "period"], keep="last")
+    both_years = d.groupby("indicator")["year"].nunique()
+    d = d[d["indicator"].map(both_years).eq(2)]  # an indicator needs rows in both years
+    if d.empty:
         return pd.DataFrame(columns=cols)
-    out = pd.concat(frames, ignore_index=True)
+    wide = d.groupby(["indicator", "region", "month", "year"])["value"].sum().unstack("year")
+    wide = wide.dropna(subset=[year, year - 1])
+    s = wide.groupby(level=["indicator", "region"])[[year, year - 1]].sum()
+    out = pd.DataFrame({"region": s.index.get_level_values("region").astype(str),
+                        "indicator": s.index.get_level_values("indicator"),
+                        "value": s[year].to_numpy(), "value_last_year": s[year - 1].to_numpy()})
     out = out[out["value_last_year"] > 0]
     out["yoy"] = out["value"] / out["value_last_year"] - 1
     out["relevance"] = out["indicator"].map(config.DRIVER_RELEVANCE).astype(float)
@@ -80,35 +85,50 @@ def contribution_changes(estimates: pd.DataFrame, year: int, month: int) -> pd.D
     Sorted by region, then value descending.
     """
     rows = []
-    for r in estimates.itertuples():
-        p = str(r.period)
+    for region, period, contributions in zip(estimates["region"], estimates["period"], estimates["contributions"]):
+        p = str(period)
         if len(p) != 7:
             continue
         y, m = int(p[:4]), int(p[5:7])
         if m <= month and y in (year, year - 1):
-            for k, v in _contrib_dict(r.contributions).items():
-                rows.append((str(r.region), y, m, k, v))
+            for k, v in _contrib_dict(contributions).items():
+                rows.append((str(region), y, m, k, v))
+    cols = ["region", "group", "value", "basis"]
+    if not rows:
+        return pd.DataFrame([], columns=cols)
     df = pd.DataFrame(rows, columns=["region", "year", "month", "group", "value"])
-    out = []
-    for region, g in df.groupby("region"):
-        cur, prev = g[g["year"] == year], g[g["year"] == year - 1]
-        common = sorted(set(cur["month"]) & set(prev["month"]))
-        if common:
-            a = cur[cur["month"].isin(common)].groupby("group")["value"].sum()
-            b = prev[prev["month"].isin(common)].groupby("group")["value"].sum()
-            delta = a.sub(b, fill_value=0.0)
-            out += [(region, k, float(v), "yoy") for k, v in delta.items()]
-        elif len(cur):
-            out += [(region, k, float(v), "level") for k, v in cur.groupby("group")["value"].sum().items()]
-    res = pd.DataFrame(out, columns=["region", "group", "value", "basis"])
+    # a month is common when the region has contributions for it in both years
+    n_years = df.groupby(["region", "month"])["year"].transform("nunique").to_numpy()
+    common = df[n_years == 2]
+    with_common = df["region"].isin(common["region"].unique()).to_numpy()
+    parts = []
+    if len(common):
+        a = common[common["year"] == year].groupby(["region", "group"])["value"].sum()
+        b = common[common["year"] == year - 1].groupby(["region", "group"])["value"].sum()
+        delta = a.sub(b, fill_value=0.0)
+        parts.append(delta.reset_index().assign(basis="yoy"))
+    level = df[~with_common & (df["year"] == year).to_numpy()]
+    if len(level):
+        parts.append(level.groupby(["region", "group"])["value"].sum().reset_index().assign(basis="level"))
+    if not parts:
+        return pd.DataFrame([], columns=cols)
+    res = pd.concat(parts, ignore_index=True)[cols].sort_values(["region", "group"], kind="stable")
+    res["value"] = res["value"].astype(float)
     return res.sort_values(["region", "value"], ascending=[True, False]).reset_index(drop=True)
 
 
-def _group_label(group: str, lang: str, catalog: pd.DataFrame | None) -> str:
-    if catalog is not None:
-        hit = catalog[catalog["code"] == group]
-        if len(hit):
-            return str(hit.iloc[0][f"name_{lang}"])
+def _group_labels(catalog: pd.DataFrame | None) -> dict[str, dict[str, str]]:
+    """code -> {lang: name} from the first catalog row of each code."""
+    if catalog is None:
+        return {}
+    first = catalog.drop_duplicates("code", keep="first")
+    return {code: {"zh": str(zh), "en": str(en)}
+            for code, zh, en in zip(first["code"], first["name_zh"], first["name_en"])}
+
+
+def _group_label(group: str, lang: str, labels: dict[str, dict[str, str]]) -> str:
+    if group in labels:
+        return labels[group][lang]
     return config.label(config.DRIVER_GROUP_LABELS, group, lang)
 
 
@@ -120,8 +140,8 @@ def _prob(p: float) -> str:
     return ">99%" if p > 0.99 else "<1%" if p < 0.01 else f"{p * 100:.0f}%"
 
 
-def _reason(row, drivers: pd.DataFrame, contribs: pd.DataFrame, projects: list[str],
-            catalog: pd.DataFrame | None, lang: str) -> str:
+def _reason(row, drivers: list[dict], contribs: list[dict], projects: list[str],
+            labels: dict[str, dict[str, str]], lang: str) -> str:
     m, dev, p = int(row.month), row.deviation, row.p_overspend
     span = span_label(m, lang)
     zh = lang == "zh"
@@ -138,17 +158,17 @@ def _reason(row, drivers: pd.DataFrame, contribs: pd.DataFrame, projects: list[s
     parts = [head]
     if len(drivers):
         items = []
-        for d in drivers.itertuples():
+        for d in drivers:
             if zh:
-                items.append(f"{d.name_zh}同比 {_pct(d.yoy, True)}")
+                items.append(f"{d['name_zh']}同比 {_pct(d['yoy'], True)}")
             else:
-                name = str(d.name_en)
-                items.append(f"{name[:1].lower() + name[1:]} {_pct(d.yoy, True)} yoy")
+                name = str(d["name_en"])
+                items.append(f"{name[:1].lower() + name[1:]} {_pct(d['yoy'], True)} yoy")
         parts.append(("，主要因" if zh else ", mainly ") + ("、" if zh else ", ").join(items))
     tail = []
     if len(contribs):
-        c = contribs.iloc[0]
-        g = _group_label(str(c["group"]), lang, catalog)
+        c = contribs[0]
+        g = _group_label(str(c["group"]), lang, labels)
         if c["basis"] == "yoy":
             tail.append(f"快算模型归因：{g}同比 {c['value']:+.1f} 万吨" if zh else f"nowcast attribution: {g} {c['value']:+.1f} (10^4 t) yoy")
         else:
@@ -209,29 +229,38 @@ def build_alerts(
     dch = driver_changes(drivers, year, month, indicator_catalog) if drivers is not None else None
     cch = contribution_changes(estimates, year, month) if estimates is not None else None
     projects = _projects_by_region(major_projects)
+    regions = set(sel["region"].astype(str))
+    top_by_region: dict[str, list[dict]] = {}
+    if dch is not None:
+        top = dch[dch["region"].isin(regions) & (dch["score"] >= config.MIN_DRIVER_SCORE)]
+        top = top.groupby("region", sort=False).head(config.TOP_DRIVERS)
+        for rec in top[DRIVER_RECORD].to_dict("records"):
+            top_by_region.setdefault(rec["region"], []).append(rec)
+    cont_by_region: dict[str, list[dict]] = {}
+    if cch is not None:
+        cont = cch[cch["region"].isin(regions) & (cch["value"] > 0) & ~cch["group"].isin(config.NON_DRIVER_GROUPS)]
+        for region, rec in zip(cont["region"], cont[["group", "value", "basis"]].to_dict("records")):
+            cont_by_region.setdefault(region, []).append(rec)
+    labels = _group_labels(indicator_catalog)
+    mixes: dict[tuple, list[dict]] = {}
     rows = []
     for row in sel.itertuples():
         region = str(row.region)
-        top = pd.DataFrame(columns=["region", "indicator", "name_zh", "name_en", "yoy", "score"])
-        if dch is not None:
-            top = dch[(dch["region"] == region) & (dch["score"] >= config.MIN_DRIVER_SCORE)].head(config.TOP_DRIVERS)
-        cont = pd.DataFrame(columns=["group", "value", "basis"])
-        if cch is not None:
-            cont = cch[(cch["region"] == region) & (cch["value"] > 0)
-                       & ~cch["group"].isin(config.NON_DRIVER_GROUPS)][["group", "value", "basis"]]
+        top, cont = top_by_region.get(region, []), cont_by_region.get(region, [])
         proj = projects.get(region, [])
         status_for_mix = row.status if isinstance(row.status, str) else "overspend"
-        cases = policy_cases(status_for_mix, bool(proj))
+        key = (status_for_mix, bool(proj))
+        if key not in mixes:
+            mixes[key] = recommend_policies(status_for_mix, bool(proj), toolbox).to_dict("records")
         rows.append({
             "region": region, "year": year, "month": month, "warning_level": row.warning_level,
             "status": row.status, "deviation": row.deviation, "p_overspend": row.p_overspend,
             "run_out_month": row.run_out_month, "projects": proj,
-            "drivers": top[["region", "indicator", "name_zh", "name_en", "yoy", "score"]].to_dict("records"),
-            "contributions": cont.to_dict("records"),
-            "reason_zh": _reason(row, top, cont, proj, indicator_catalog, "zh"),
-            "reason_en": _reason(row, top, cont, proj, indicator_catalog, "en"),
-            "policy_cases": cases,
-            "policies": recommend_policies(status_for_mix, bool(proj), toolbox).to_dict("records"),
+            "drivers": [dict(d) for d in top], "contributions": [dict(c) for c in cont],
+            "reason_zh": _reason(row, top, cont, proj, labels, "zh"),
+            "reason_en": _reason(row, top, cont, proj, labels, "en"),
+            "policy_cases": policy_cases(status_for_mix, bool(proj)),
+            "policies": [dict(p) for p in mixes[key]],
         })
     out = pd.DataFrame(rows, columns=ALERT_COLUMNS)
     out["_sev"] = out["warning_level"].map(config.LEVEL_SEVERITY)

@@ -1,8 +1,12 @@
 """Period strings (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``) and the annual/monthly reshaping the budget needs."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+
+_MONTH_RE = re.compile(r"\d{4}-\d{2}", re.ASCII)
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -27,17 +31,29 @@ def previous_quarter_end(year: int, month: int) -> tuple[int, int]:
     return year, q_start - 1
 
 
+def split_months(period: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(is_month, year, month) per row of a period column (year/month 0 where not ``YYYY-MM``);
+    each distinct period is parsed once."""
+    codes, uniq = pd.factorize(period.astype(str), use_na_sentinel=True)
+    uniq = [str(u) for u in uniq]
+    ok = np.array([_MONTH_RE.fullmatch(u) is not None for u in uniq] + [False], dtype=bool)
+    year = np.array([int(u[:4]) if o else 0 for u, o in zip(uniq, ok)] + [0], dtype=np.int64)
+    month = np.array([int(u[5:7]) if o else 0 for u, o in zip(uniq, ok)] + [0], dtype=np.int64)
+    return ok[codes], year[codes], month[codes]  # code -1 (missing) takes the appended last entry
+
+
 def monthly_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``df`` whose ``period`` is a month, with int columns ``year`` and ``month`` added.
 
     Where a (region, period) appears more than once, a known row (``kind`` 'statistical' or
     'verified') wins over an 'estimated' one, then the last row. ``value`` becomes float.
     """
-    m = df[df["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")].copy()
+    ok, year, month = split_months(df["period"])
+    m = df[ok].copy()
     m["period"] = m["period"].astype(str)
     m["region"] = m["region"].astype(str)
-    m["year"] = m["period"].str[:4].astype(int)
-    m["month"] = m["period"].str[5:7].astype(int)
+    m["year"] = year[ok]
+    m["month"] = month[ok]
     m["value"] = m["value"].astype(float)
     if "kind" in m.columns:
         m["_rank"] = (m["kind"].astype(str) != "estimated").astype(int)

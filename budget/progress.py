@@ -2,6 +2,8 @@
 
 See :func:`compute_progress` for inputs and output columns; the schedule is in ``budget.schedule``,
 the year-end projection and p_overspend in ``budget.projection``, thresholds in ``budget.config``.
+Every quantity is computed for all regions at once on region × month arrays
+(``projection.monthly_grid``), never region by region.
 
 Units: CO2 in 万吨, GDP in 亿元, intensity in t CO2 per 万元 GDP
 (1 万吨 / 1 亿元 = 10^4 t / 10^4 万元 = 1 t/万元, so intensity = CO2 (万吨) / GDP (亿元) directly).
@@ -29,111 +31,139 @@ PROGRESS_COLUMNS = [
 ]
 
 
-def _nan(x) -> float:
-    return float("nan") if x is None else float(x)
+def _budget_table(budgets: pd.DataFrame, regions: list[str], cities: list[str], province: str | None,
+                  years: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(values, present), both (regions × years): the budget of each region and year (the last row
+    wins); the province without its own row gets the sum of the cities' when every city has one."""
+    b = budgets.drop_duplicates(["region", "year"], keep="last")
+    s = pd.Series(b["budget"].astype(float).to_numpy(), index=pd.MultiIndex.from_arrays([b["region"], b["year"]]))
+    key = pd.MultiIndex.from_product([regions, years])
+    values = s.reindex(key).to_numpy(dtype=float, copy=True).reshape(len(regions), len(years))
+    present = np.array(key.isin(s.index)).reshape(len(regions), len(years))
+    if province and province in regions:
+        p = regions.index(province)
+        rows = [regions.index(c) for c in cities if c in regions]
+        for j in range(len(years)):
+            if not present[p, j] and cities and len(rows) == len(cities) and present[rows, j].all():
+                values[p, j], present[p, j] = float(sum(values[rows, j].tolist())), True
+    return values, present
 
 
-def _intensity(monthly_r: pd.DataFrame, gdp_q: pd.DataFrame, region: str, year: int, month: int):
-    """(intensity, intensity_last_year) over the complete quarters of months 1..m; NaN if unknown."""
-    n_q = month // 3
-
-    def one(y: int) -> float:
-        g = gdp_q[(gdp_q["region"] == region) & (gdp_q["year"] == y)]
-        co2 = monthly_r[(monthly_r["year"] == y)]
-        if n_q == 4 and (g["quarter"] == 0).any() and not set(range(1, 5)) <= set(g["quarter"]):
-            gdp = float(g.loc[g["quarter"] == 0, "value"].iloc[-1])
-        else:
-            gq = g[g["quarter"].between(1, n_q)]
-            if n_q == 0 or gq["quarter"].nunique() < n_q:
-                return float("nan")
-            gdp = float(gq["value"].sum())
-        months = co2[co2["month"] <= 3 * n_q]
-        if months["month"].nunique() < 3 * n_q or gdp <= 0:
-            return float("nan")
-        return float(months["value"].sum()) / gdp
-
-    return one(year), one(year - 1)
+def _intensity(grid: projection.Grid, gdp_q: pd.DataFrame, year: int, month: int) -> tuple[np.ndarray, np.ndarray]:
+    """(intensity, intensity_last_year) per region of ``grid`` over the complete quarters of months 1..m;
+    NaN if unknown. GDP: the sum of quarters 1..n (an annual row at n = 4 when a quarter is missing);
+    every month of those quarters must have CO2 and the GDP must be positive."""
+    n_r, n_q = len(grid.regions), month // 3
+    out = []
+    for y, has, value in ((year, grid.has, grid.value), (year - 1, grid.prev_has, grid.prev_value)):
+        if n_q == 0:
+            out.append(np.full(n_r, np.nan))
+            continue
+        q = gdp_q[gdp_q["year"] == y]
+        r = pd.Index(grid.regions).get_indexer(q["region"].astype(str))
+        qn = q["quarter"].to_numpy(dtype=int)
+        ok = (r >= 0) & (qn >= 0) & (qn <= 4)
+        has_q, q_val = np.zeros((n_r, 5), bool), np.full((n_r, 5), np.nan)
+        has_q[r[ok], qn[ok]] = True
+        q_val[r[ok], qn[ok]] = q["value"].to_numpy(dtype=float)[ok]
+        annual = (n_q == 4) & has_q[:, 0] & ~has_q[:, 1:5].all(axis=1)
+        quarters_ok = has_q[:, 1:n_q + 1].all(axis=1)
+        gdp = np.where(annual, q_val[:, 0], np.where(quarters_ok, np.nansum(q_val[:, 1:n_q + 1], axis=1), np.nan))
+        months_ok = has[:, :3 * n_q].all(axis=1)
+        co2 = np.where(has[:, :3 * n_q], np.nan_to_num(value[:, :3 * n_q], nan=0.0), 0.0).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            res = np.where((annual | quarters_ok) & months_ok & ~(gdp <= 0), co2 / np.where(gdp == 0, 1.0, gdp), np.nan)
+        out.append(res)
+    return out[0], out[1]
 
 
 def _core(monthly: pd.DataFrame, budgets: pd.DataFrame, year: int, month: int, cities: list[str],
           province: str | None, gdp_q: pd.DataFrame | None, targets: pd.DataFrame | None,
           plan_start: int, plan_years: int) -> pd.DataFrame:
+    """The progress rows (cities then the province) for ``year`` as of ``month``, all regions at once."""
+    regions = list(cities) + ([province] if province else [])
+    n = len(regions)
     pattern = schedule.seasonal_pattern(monthly, year)
     sched = schedule.schedule_progress(pattern, month)
-    budget_map = {(str(r.region), int(r.year)): float(r.budget) for r in budgets.itertuples()}
+    lin = month / 12.0
+    in_sched = pd.Index(regions).isin(sched.index)
+    sp = np.where(in_sched, sched.reindex(regions).to_numpy(dtype=float), lin)
+    n_years = pattern.groupby("region")["n_years"].max().reindex(regions)
+    seasonal_years = np.where(in_sched, n_years.fillna(0).to_numpy(), 0).astype(np.int64)
 
-    def budget_of(region: str, y: int) -> float | None:
-        b = budget_map.get((region, y))
-        if b is None and region == province:
-            parts = [budget_map.get((c, y)) for c in cities]
-            b = sum(parts) if parts and all(x is not None for x in parts) else None
-        return b
+    plan_list = list(range(plan_start, plan_start + plan_years))
+    before_list = list(range(plan_start, year))
+    years = sorted({year, *plan_list, *before_list})
+    values, present = _budget_table(budgets, regions, cities, province, years)
+    col = {y: j for j, y in enumerate(years)}
+    jy = col[year]
+    budget = np.where(present[:, jy], values[:, jy], np.nan)
 
-    regions = list(cities) + ([province] if province else [])
-    plan_years_list = list(range(plan_start, plan_start + plan_years))
-    rows = []
-    for region in regions:
-        is_prov = region == province
-        mr = monthly[monthly["region"] == region]
-        cur = mr[(mr["year"] == year) & (mr["month"] <= month)]
-        budget = _nan(budget_of(region, year))
-        kind = cur["kind"].astype(str) if "kind" in cur.columns else pd.Series("statistical", index=cur.index)
-        used_stat = float(cur.loc[kind != "estimated", "value"].sum())  # statistical or verified
-        used_est = float(cur.loc[kind == "estimated", "value"].sum())
-        used = used_stat + used_est
-        path, summ = projection.project_region(mr, year, month)
-        sp = float(sched.get(region, month / 12.0))
-        execution = safe_ratio(used, budget) if len(cur) else float("nan")  # no data yet: no verdict
-        deviation = safe_ratio(execution, sp) - 1
-        lin = month / 12.0
-        deviation_linear = safe_ratio(execution, lin) - 1
-        p = projection.overspend_probability(budget, summ["projected_total"], summ["projected_sd"])
-        prev = mr[mr["year"] == year - 1]
-        rest = prev[prev["month"] > month]["value"]
-        last_rest_avg = float(rest.mean()) if month < 12 and len(rest) == 12 - month else float("nan")
-        cut = (budget - used) / (12 - month) if month < 12 else float("nan")
-        same = prev[prev["month"].isin(cur["month"])]
-        used_ly = float(same["value"].sum()) if len(same) == len(cur) and len(cur) else float("nan")
-        intensity, intensity_ly = (float("nan"), float("nan"))
-        if gdp_q is not None:
-            intensity, intensity_ly = _intensity(mr, gdp_q, region, year, month)
-        target = float("nan")
-        if targets is not None:
-            t = targets[(targets["region"] == region) & (targets["year"] == year)]["intensity_target"]
-            target = float(t.iloc[-1]) if len(t) else float("nan")
-        pb = [budget_of(region, y) for y in plan_years_list]
-        five_budget = float(sum(pb)) if all(b is not None for b in pb) else float("nan")
-        in_plan = mr[(mr["year"] >= plan_start) & ((mr["year"] < year) | ((mr["year"] == year) & (mr["month"] <= month)))]
-        five_used = float(in_plan["value"].sum()) if plan_start <= year else float("nan")
-        before = [budget_of(region, y) for y in range(plan_start, year)]
-        five_sched_amount = (sum(before) if all(b is not None for b in before) else float("nan")) + budget * sp
-        five_sched = safe_ratio(five_sched_amount, five_budget)
-        five_exec = safe_ratio(five_used, five_budget)
-        status = classify_status(deviation)
-        rows.append({
-            "region": region, "is_province": is_prov, "year": year, "month": month,
-            "as_of": month_label(year, month), "budget": budget,
-            "used_statistical": used_stat, "used_estimated": used_est, "used": used,
-            "months_with_data": int(cur["month"].nunique()), "months_estimated": int((kind == "estimated").sum()),
-            "last_data_month": summ["last_data_month"],
-            "execution_rate": execution, "schedule_progress": sp, "schedule_linear": lin,
-            "seasonal_years": int(pattern.loc[pattern["region"] == region, "n_years"].max()) if region in sched.index else 0,
-            "deviation": deviation, "deviation_linear": deviation_linear,
-            "status": status, "warning_level": warning_level(deviation, p), "p_overspend": p,
-            "projected_total": summ["projected_total"], "projected_lo90": summ["projected_lo90"],
-            "projected_hi90": summ["projected_hi90"], "trend": summ["trend"],
-            "run_out_month": projection.run_out_month(path, budget, year),
-            "remaining": budget - used, "cut_needed": cut, "last_year_rest_avg": last_rest_avg,
-            "cut_needed_pct": safe_ratio(cut, last_rest_avg) - 1,
-            "used_last_year": used_ly, "yoy_change": safe_ratio(used, used_ly) - 1,
-            "intensity": intensity, "intensity_last_year": intensity_ly,
-            "intensity_change": safe_ratio(intensity, intensity_ly) - 1,
-            "intensity_target": target, "intensity_gap": safe_ratio(intensity, target) - 1,
-            "five_year_budget": five_budget, "five_year_used": five_used,
-            "five_year_schedule": five_sched, "five_year_execution": five_exec,
-            "five_year_deviation": safe_ratio(five_exec, five_sched) - 1,
-        })
-    out = pd.DataFrame(rows)
+    def total(ys: list[int]) -> np.ndarray:
+        js = [col[y] for y in ys]
+        return np.where(present[:, js].all(axis=1), projection.seq_sum(values[:, js]), np.nan)
+
+    grid = projection.monthly_grid(monthly, regions, year, month)
+    proj = projection.project_grid(grid, year)
+    summ = proj.summary
+    val0 = np.nan_to_num(grid.value, nan=0.0)
+    used_stat = np.where(grid.has & ~grid.estimated, val0, 0.0).sum(axis=1)
+    used_est = np.where(grid.estimated, val0, 0.0).sum(axis=1)
+    used = used_stat + used_est
+    n_months = grid.has.sum(axis=1)
+    execution = np.where(n_months > 0, safe_ratio(used, budget), np.nan)
+    deviation = safe_ratio(execution, sp) - 1
+    p = projection.overspend_probabilities(budget, summ["projected_total"], summ["projected_sd"])
+    prev0 = np.nan_to_num(grid.prev_value, nan=0.0)
+    rest_has = grid.prev_has[:, month:]
+    rest_valid = rest_has & ~np.isnan(grid.prev_value[:, month:])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rest_mean = np.where(rest_has, prev0[:, month:], 0.0).sum(axis=1) / rest_valid.sum(axis=1)
+    last_rest_avg = np.where((month < 12) & rest_has.all(axis=1) & (rest_valid.sum(axis=1) > 0), rest_mean, np.nan)
+    cut = (budget - used) / (12 - month) if month < 12 else np.full(n, np.nan)
+    same_ok = (n_months > 0) & ~(grid.has & ~grid.prev_has).any(axis=1)
+    used_ly = np.where(same_ok, np.where(grid.has & grid.prev_has, prev0, 0.0).sum(axis=1), np.nan)
+    intensity = intensity_ly = np.full(n, np.nan)
+    if gdp_q is not None:
+        intensity, intensity_ly = _intensity(grid, gdp_q, year, month)
+    target = np.full(n, np.nan)
+    if targets is not None:
+        t = targets[targets["year"] == year].drop_duplicates("region", keep="last")
+        target = t.set_index("region")["intensity_target"].astype(float).reindex(regions).to_numpy(dtype=float)
+    five_budget = total(plan_list) if plan_list else np.zeros(n)
+    yr, mo = monthly["year"].to_numpy(), monthly["month"].to_numpy()
+    in_plan = monthly[(yr >= plan_start) & ((yr < year) | ((yr == year) & (mo <= month)))]
+    five_used = in_plan.groupby("region")["value"].sum().reindex(regions, fill_value=0.0).to_numpy(dtype=float)
+    if plan_start > year:
+        five_used = np.full(n, np.nan)
+    five_sched_amount = (total(before_list) if before_list else np.zeros(n)) + budget * sp
+    five_sched = safe_ratio(five_sched_amount, five_budget)
+    five_exec = safe_ratio(five_used, five_budget)
+    dev_list, p_list = deviation.tolist(), p.tolist()
+    out = pd.DataFrame({
+        "region": regions, "is_province": np.array([r == province for r in regions], dtype=bool),
+        "year": year, "month": month, "as_of": month_label(year, month), "budget": budget,
+        "used_statistical": used_stat, "used_estimated": used_est, "used": used,
+        "months_with_data": n_months.astype(np.int64), "months_estimated": grid.estimated.sum(axis=1).astype(np.int64),
+        "last_data_month": summ["last_data_month"].tolist(),
+        "execution_rate": execution, "schedule_progress": sp, "schedule_linear": lin,
+        "seasonal_years": seasonal_years,
+        "deviation": deviation, "deviation_linear": safe_ratio(execution, lin) - 1,
+        "status": [classify_status(d) for d in dev_list],
+        "warning_level": [warning_level(d, q) for d, q in zip(dev_list, p_list)], "p_overspend": p,
+        "projected_total": summ["projected_total"].to_numpy(), "projected_lo90": summ["projected_lo90"].to_numpy(),
+        "projected_hi90": summ["projected_hi90"].to_numpy(), "trend": summ["trend"].to_numpy(),
+        "run_out_month": projection.run_out_months(proj.cumulative, budget, year),
+        "remaining": budget - used, "cut_needed": cut, "last_year_rest_avg": last_rest_avg,
+        "cut_needed_pct": safe_ratio(cut, last_rest_avg) - 1,
+        "used_last_year": used_ly, "yoy_change": safe_ratio(used, used_ly) - 1,
+        "intensity": intensity, "intensity_last_year": intensity_ly,
+        "intensity_change": safe_ratio(intensity, intensity_ly) - 1,
+        "intensity_target": target, "intensity_gap": safe_ratio(intensity, target) - 1,
+        "five_year_budget": five_budget, "five_year_used": five_used,
+        "five_year_schedule": five_sched, "five_year_execution": five_exec,
+        "five_year_deviation": safe_ratio(five_exec, five_sched) - 1,
+    })
     city_mask = ~out["is_province"]
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[city_mask, "rank"] = out.loc[city_mask, "deviation"].rank(ascending=False, method="min").astype("Int64")

@@ -1,4 +1,4 @@
-"""Year-end projection and probability of overspend (analytic, normal).
+"""Year-end projection and probability of overspend (analytic, normal), for all regions at once.
 
 Method, for region r, year Y, as of month m (only months 1..m of Y count as known):
 
@@ -18,10 +18,15 @@ Method, for region r, year Y, as of month m (only months 1..m of Y count as know
    with σ = 0 it is 1 if μ > budget else 0.
 5. run_out_month: first month whose cumulative (known values, then projected means) exceeds the
    budget.
+
+:func:`project_regions` computes all of this on region × month arrays (one row per region);
+:func:`project_region`, :func:`run_out_month` and :func:`overspend_probability` are the one-region
+forms of the same computation.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,6 +35,8 @@ from budget import config
 from budget.periods import month_label, monthly_frame
 
 PATH_COLUMNS = ["region", "period", "month", "kind", "value", "sd", "lo90", "hi90", "cumulative", "horizon"]
+SUMMARY_COLUMNS = ["projected_total", "projected_sd", "projected_lo90", "projected_hi90", "trend", "last_data_month"]
+MONTHS = np.arange(1, 13)
 
 
 def normal_cdf(x: float) -> float:
@@ -46,14 +53,146 @@ def overspend_probability(budget: float, mean: float, sd: float) -> float:
     return 1.0 - normal_cdf((budget - mean) / sd)
 
 
-def _sd_from_band(lo, hi) -> float:
-    try:
-        lo, hi = float(lo), float(hi)
-    except (TypeError, ValueError):
-        return 0.0
-    if not (math.isfinite(lo) and math.isfinite(hi)) or hi < lo:
-        return 0.0
-    return (hi - lo) / (2.0 * config.Z90)
+def overspend_probabilities(budget, mean, sd) -> np.ndarray:
+    """:func:`overspend_probability` element-wise over arrays."""
+    return np.array([overspend_probability(float(b), float(m), float(s)) for b, m, s in zip(budget, mean, sd)],
+                    dtype=float)
+
+
+def band_sd(lo, hi) -> np.ndarray:
+    """sd = (hi − lo) / (2 × Z90) element-wise; 0 where a bound is missing or hi < lo."""
+    lo = pd.to_numeric(pd.Series(lo), errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(pd.Series(hi), errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(lo) & np.isfinite(hi) & (hi >= lo)
+    with np.errstate(invalid="ignore"):
+        return np.where(ok, (hi - lo) / (2.0 * config.Z90), 0.0)
+
+
+@dataclass
+class Grid:
+    """Region × month (R, 12) arrays of year Y (months 1..m only) and Y−1, from a ``monthly_frame``."""
+    regions: list
+    has: np.ndarray        # bool: month of Y known (present and ≤ m)
+    value: np.ndarray      # float: value of Y (NaN where unknown)
+    estimated: np.ndarray  # bool: known month of kind 'estimated'
+    kind: np.ndarray       # object: the row's kind ('statistical' where missing)
+    band_sd: np.ndarray    # float: sd of an estimated month's band (0 otherwise)
+    prev_has: np.ndarray   # bool: month present in Y−1
+    prev_value: np.ndarray
+
+
+def monthly_grid(monthly: pd.DataFrame, regions: list, year: int, month: int) -> Grid:
+    """Lay ``monthly`` (region, year, month, value[, kind, lo90, hi90]; unique per region and month) on a Grid."""
+    n = len(regions)
+    r = pd.Index(regions).get_indexer(monthly["region"])
+    y = monthly["year"].to_numpy()
+    mo = monthly["month"].to_numpy()
+    ok = (r >= 0) & (mo >= 1) & (mo <= 12)
+    cur = ok & (y == year) & (mo <= month)
+    prev = ok & (y == year - 1)
+    value = monthly["value"].to_numpy(dtype=float)
+    g = Grid(regions, np.zeros((n, 12), bool), np.full((n, 12), np.nan), np.zeros((n, 12), bool),
+             np.full((n, 12), "statistical", dtype=object), np.zeros((n, 12)), np.zeros((n, 12), bool),
+             np.full((n, 12), np.nan))
+    rc, mc = r[cur], mo[cur] - 1
+    g.has[rc, mc] = True
+    g.value[rc, mc] = value[cur]
+    if "kind" in monthly.columns:
+        kinds = monthly["kind"].to_numpy(dtype=object)[cur]
+        g.kind[rc, mc] = [k if isinstance(k, str) else "statistical" for k in kinds]
+        est = np.asarray([k == "estimated" for k in g.kind[rc, mc]], dtype=bool)
+        g.estimated[rc, mc] = est
+        if "lo90" in monthly.columns and "hi90" in monthly.columns:
+            sd = band_sd(monthly["lo90"].to_numpy()[cur], monthly["hi90"].to_numpy()[cur])
+            g.band_sd[rc, mc] = np.where(est, sd, 0.0)
+    g.prev_has[r[prev], mo[prev] - 1] = True
+    g.prev_value[r[prev], mo[prev] - 1] = value[prev]
+    return g
+
+
+@dataclass
+class Projection:
+    """Paths (R, 12) arrays and the per-region summary (index region, ``SUMMARY_COLUMNS``)."""
+    kind: np.ndarray
+    value: np.ndarray
+    sd: np.ndarray
+    horizon: np.ndarray
+    cumulative: np.ndarray
+    summary: pd.DataFrame
+
+
+def seq_sum(a: np.ndarray) -> np.ndarray:
+    """Row sums added month by month (the order of a running total)."""
+    return np.cumsum(a, axis=1)[:, -1] if a.shape[1] else np.zeros(len(a))
+
+
+def project_grid(g: Grid, year: int) -> Projection:
+    """Paths and year-end distributions of every region of ``g`` (see the module docstring)."""
+    n = len(g.regions)
+    known = g.has
+    any_known = known.any(axis=1)
+    last_known = np.where(any_known, 12 - np.argmax(known[:, ::-1], axis=1), 0)
+    pair = known & g.prev_has
+    from_right = np.cumsum(pair[:, ::-1], axis=1)[:, ::-1]
+    pairs = pair & (from_right <= config.TREND_MONTHS)
+    has_pairs = pairs.any(axis=1)
+    prev_sum = np.where(pairs, np.nan_to_num(g.prev_value, nan=0.0), 0.0).sum(axis=1)
+    cur_sum = np.where(pairs, np.nan_to_num(g.value, nan=0.0), 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        trend = np.where(has_pairs & (prev_sum > 0), cur_sum / np.where(prev_sum > 0, prev_sum, 1.0), 1.0)
+    trend = np.clip(trend, *config.TREND_CLIP)
+    valid = known & ~np.isnan(g.value)
+    cnt = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fallback = np.where(cnt > 0, np.where(valid, g.value, 0.0).sum(axis=1) / cnt, np.nan)
+    base_ok = g.prev_has & np.isfinite(g.prev_value)
+    proj_value = np.where(base_ok, g.prev_value * trend[:, None], fallback[:, None])
+    horizon = np.where(MONTHS[None, :] > last_known[:, None], MONTHS[None, :] - last_known[:, None], 1)
+    with np.errstate(invalid="ignore"):
+        proj_sd = np.where(np.isfinite(proj_value),
+                           config.PROJECTION_CV_PER_MONTH * np.abs(proj_value) * np.sqrt(horizon), np.nan)
+    value = np.where(known, g.value, proj_value)
+    sd = np.where(known, g.band_sd, proj_sd)
+    horizon = np.where(known, 0, horizon).astype(np.int64)
+    kind = np.where(known, g.kind, "projected").astype(object)
+    est_total = seq_sum(np.where(known, g.band_sd, 0.0))
+    proj_total = seq_sum(np.where(known, 0.0, proj_sd))
+    cumulative = np.cumsum(np.nan_to_num(value, nan=0.0), axis=1)
+    cumulative[np.isnan(value)] = np.nan
+    mean = np.where(np.isnan(value).any(axis=1), np.nan, value.sum(axis=1))
+    with np.errstate(invalid="ignore"):
+        sd_total = np.where(np.isfinite(proj_total), np.sqrt(est_total * est_total + proj_total * proj_total), np.nan)
+    summary = pd.DataFrame({
+        "projected_total": mean, "projected_sd": sd_total,
+        "projected_lo90": mean - config.Z90 * sd_total, "projected_hi90": mean + config.Z90 * sd_total,
+        "trend": trend.astype(float),
+        "last_data_month": [month_label(year, k) if k else None for k in last_known.tolist()],
+    }, index=pd.Index(list(g.regions), name="region"))
+    if n == 0:
+        summary = summary.astype({c: float for c in SUMMARY_COLUMNS[:-1]})
+    return Projection(kind, value, sd, horizon, cumulative, summary)
+
+
+def run_out_months(cumulative: np.ndarray, budget, year: int) -> list:
+    """:func:`run_out_month` for every row of a (R, 12) cumulative array and budgets (R,)."""
+    budget = np.asarray(budget, dtype=float)
+    with np.errstate(invalid="ignore"):
+        over = (cumulative > budget[:, None]) & np.isfinite(budget)[:, None]
+    first = np.argmax(over, axis=1) + 1
+    return [month_label(year, k) if hit else None for k, hit in zip(first.tolist(), over.any(axis=1).tolist())]
+
+
+def _path_frame(p: Projection, regions: list, year: int) -> pd.DataFrame:
+    n = len(regions)
+    value, sd = p.value.ravel(), p.sd.ravel()
+    return pd.DataFrame({
+        "region": np.repeat(np.asarray(regions, dtype=object), 12).tolist(),
+        "period": [month_label(year, k) for k in MONTHS] * n,
+        "month": np.tile(MONTHS, n).astype(np.int64),
+        "kind": p.kind.ravel().tolist(),
+        "value": value, "sd": sd, "lo90": value - config.Z90 * sd, "hi90": value + config.Z90 * sd,
+        "cumulative": p.cumulative.ravel(), "horizon": p.horizon.ravel(),
+    }, columns=PATH_COLUMNS)
 
 
 def project_region(monthly: pd.DataFrame, year: int, month: int) -> tuple[pd.DataFrame, dict]:
@@ -63,41 +202,9 @@ def project_region(monthly: pd.DataFrame, year: int, month: int) -> tuple[pd.Dat
     Returns (path with ``PATH_COLUMNS`` minus region, summary dict with projected_total,
     projected_sd, projected_lo90, projected_hi90, trend, last_data_month).
     """
-    cur = monthly[(monthly["year"] == year) & (monthly["month"] <= month)].set_index("month")
-    prev = monthly[monthly["year"] == year - 1].set_index("month")["value"]
-    known = sorted(int(k) for k in cur.index)
-    last_known = max(known) if known else 0
-    pairs = [k for k in known if k in prev.index][-config.TREND_MONTHS:]
-    prev_sum = float(prev.reindex(pairs).sum()) if pairs else 0.0
-    trend = float(cur.loc[pairs, "value"].sum()) / prev_sum if pairs and prev_sum > 0 else 1.0
-    trend = float(np.clip(trend, *config.TREND_CLIP))
-    fallback = float(cur["value"].mean()) if known else float("nan")
-    rows, est_sd, proj_sd = [], 0.0, 0.0
-    for k in range(1, 13):
-        if k in cur.index:
-            r = cur.loc[k]
-            kind = str(r["kind"]) if "kind" in cur.columns and isinstance(r.get("kind"), str) else "statistical"
-            sd = _sd_from_band(r.get("lo90"), r.get("hi90")) if kind == "estimated" else 0.0
-            value, horizon = float(r["value"]), 0
-            est_sd += sd
-        else:
-            base = prev.get(k)
-            value = float(base) * trend if base is not None and math.isfinite(float(base)) else fallback
-            horizon = k - last_known if k > last_known else 1
-            sd = config.PROJECTION_CV_PER_MONTH * abs(value) * math.sqrt(horizon) if math.isfinite(value) else float("nan")
-            kind = "projected"
-            proj_sd += sd
-        rows.append((month_label(year, k), k, kind, value, sd, value - config.Z90 * sd, value + config.Z90 * sd, horizon))
-    path = pd.DataFrame(rows, columns=["period", "month", "kind", "value", "sd", "lo90", "hi90", "horizon"])
-    path["cumulative"] = path["value"].cumsum()
-    mean = float(path["value"].sum(min_count=12)) if path["value"].notna().all() else float("nan")
-    sd_total = math.sqrt(est_sd * est_sd + proj_sd * proj_sd) if math.isfinite(proj_sd) else float("nan")
-    summary = {
-        "projected_total": mean, "projected_sd": sd_total,
-        "projected_lo90": mean - config.Z90 * sd_total, "projected_hi90": mean + config.Z90 * sd_total,
-        "trend": trend, "last_data_month": month_label(year, last_known) if last_known else None,
-    }
-    return path[[c for c in PATH_COLUMNS if c != "region"]], summary
+    p = project_grid(monthly_grid(monthly.assign(region="_"), ["_"], year, month), year)
+    path = _path_frame(p, ["_"], year).drop(columns="region")
+    return path, p.summary.iloc[0].to_dict()
 
 
 def run_out_month(path: pd.DataFrame, budget: float, year: int) -> str | None:
@@ -146,18 +253,15 @@ def projection_paths(co2: pd.DataFrame, year: int, month: int, province: str | N
     Returns ``PATH_COLUMNS``: region, period, month, kind (statistical | estimated | projected),
     value (万吨; the projected mean for projected months), sd, lo90, hi90, cumulative, horizon
     (months after the last known month) — what a city page charts: known months with their band,
-    then the projection fan.
+    then the projection fan. Regions in code order, 12 rows each.
     """
     monthly = monthly_frame(co2)
     if province:
         monthly = monthly[monthly["region"] != province]
         cities = sorted(monthly["region"].unique())
         monthly = pd.concat([monthly, province_monthly(monthly, cities, province)], ignore_index=True)
-    frames = []
-    for region, g in monthly.groupby("region", sort=True):
-        path, _ = project_region(g, year, month)
-        path.insert(0, "region", region)
-        frames.append(path)
-    if not frames:
+    regions = sorted(monthly["region"].unique())
+    if not regions:
         return pd.DataFrame(columns=PATH_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[PATH_COLUMNS]
+    p = project_grid(monthly_grid(monthly, regions, year, month), year)
+    return _path_frame(p, regions, year)

@@ -4,6 +4,7 @@ The seasonal pattern of a region is the mean, over its last ``config.SEASONAL_YE
 years before the monitored year, of each month's share of that year's total. The schedule
 progress at month m is the cumulative share of months 1..m (exactly 1 at month 12). A region with
 no complete year falls back to the linear schedule m/12, which is always reported beside it.
+All regions are computed together (one group-by over region, year, month).
 """
 from __future__ import annotations
 
@@ -13,31 +14,50 @@ import pandas as pd
 from budget import config
 
 
+def _last_years(complete: pd.DataFrame, years: int) -> pd.DataFrame:
+    """Rows (sorted by region, year) kept by ``sorted(years_of_region)[-years:]``."""
+    pos = complete.groupby("region", sort=False).cumcount().to_numpy()
+    size = complete.groupby("region", sort=False)["year"].transform("size").to_numpy()
+    start = np.maximum(size - years, 0) if years > 0 else (np.zeros_like(size) if years == 0 else np.minimum(-years, size))
+    return complete[pos >= start]
+
+
 def seasonal_pattern(monthly: pd.DataFrame, year: int, years: int = config.SEASONAL_YEARS) -> pd.DataFrame:
     """Monthly shares per region from complete years before ``year``.
 
     ``monthly``: region, year, month, value (as from ``periods.monthly_frame``).
     Returns region, month (1..12), share, cum_share, n_years (0 = linear fallback, share 1/12).
     """
+    regions = sorted(monthly["region"].unique())
     hist = monthly[(monthly["year"] < year)]
-    counts = hist.groupby(["region", "year"])["month"].nunique()
-    totals = hist.groupby(["region", "year"])["value"].sum()
+    by_year = hist.groupby(["region", "year"])
+    counts = by_year["month"].nunique()
+    totals = by_year["value"].sum()
     complete = counts[(counts == 12) & (totals.reindex(counts.index) > 0)].reset_index()[["region", "year"]]
-    rows = []
-    for region in sorted(monthly["region"].unique()):
-        ys = sorted(complete.loc[complete["region"] == region, "year"])[-years:]
-        if ys:
-            h = hist[(hist["region"] == region) & hist["year"].isin(ys)]
-            wide = h.pivot_table(index="year", columns="month", values="value", aggfunc="sum").reindex(columns=range(1, 13))
-            shares = wide.div(wide.sum(axis=1), axis=0).mean(axis=0).to_numpy(dtype=float)
-            shares = shares / shares.sum()
-        else:
-            shares = np.full(12, 1.0 / 12)
-        cum = np.cumsum(shares)
-        cum[-1] = 1.0
-        for m in range(12):
-            rows.append((region, m + 1, float(shares[m]), float(cum[m]), len(ys)))
-    return pd.DataFrame(rows, columns=["region", "month", "share", "cum_share", "n_years"])
+    chosen = _last_years(complete.sort_values(["region", "year"]), years)
+    shares = np.tile(np.full(12, 1.0 / 12), (len(regions), 1))
+    n_years = np.zeros(len(regions), dtype=np.int64)
+    if len(chosen):
+        h = hist.merge(chosen, on=["region", "year"])
+        wide = (h.groupby(["region", "year", "month"])["value"].sum().unstack("month")
+                .reindex(columns=range(1, 13)))
+        w = wide.to_numpy(dtype=float)
+        w = w / np.nansum(w, axis=1, keepdims=True)
+        reg = wide.index.get_level_values("region")
+        first = np.flatnonzero(np.r_[True, reg[1:] != reg[:-1]])
+        size = np.diff(np.r_[first, len(reg)])
+        mean = np.add.reduceat(np.nan_to_num(w, nan=0.0), first, axis=0) / np.add.reduceat(~np.isnan(w), first, axis=0)
+        mean = mean / mean.sum(axis=1, keepdims=True)
+        rows = pd.Index(regions).get_indexer(reg[first])
+        shares[rows] = mean
+        n_years[rows] = size
+    cum = np.cumsum(shares, axis=1)
+    cum[:, -1] = 1.0
+    return pd.DataFrame({
+        "region": np.repeat(np.asarray(regions, dtype=object), 12).tolist(),
+        "month": np.tile(np.arange(1, 13, dtype=np.int64), len(regions)),
+        "share": shares.ravel(), "cum_share": cum.ravel(), "n_years": np.repeat(n_years, 12),
+    }, columns=["region", "month", "share", "cum_share", "n_years"])
 
 
 def schedule_progress(pattern: pd.DataFrame, month: int) -> pd.Series:
