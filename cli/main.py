@@ -82,11 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument("file")
     rl.set_defaults(func=cmd_regions_load)
 
-    from cli import ingest_cmd, nowcast_cmd, status_cmd, users_cmd
+    from cli import budget_cmd, ingest_cmd, nowcast_cmd, status_cmd, users_cmd
     ingest_cmd.add_parsers(sub)
     users_cmd.add_parsers(sub)
     nowcast_cmd.add_parsers(sub)
     status_cmd.add_parsers(sub)
+    budget_cmd.add_parsers(sub)
 
     e = sub.add_parser("export", help="long CSV in canonical units with kind and batch")
     e.add_argument("--region")

@@ -7,6 +7,7 @@ import pandas as pd
 
 import budget
 from monitor import nowcast_run
+from monitor.ledger_change import validate_entries
 from warehouse import budget_books, db, queries
 from warehouse.demo import build_demo
 
@@ -36,7 +37,7 @@ def create_demo_plan(db_path: str | os.PathLike) -> int:
                                        years=PLAN_YEARS, user="system", major_project_region=MAJOR_PROJECT_CITY,
                                        major_project_name=MAJOR_PROJECT_NAME)
     frame = budget.entries_to_frame(entries)
-    n = budget_books.append_entries(db_path, frame, validate=_validate)
+    n = budget_books.append_entries(db_path, frame, validate=validate_entries)
     province = regions.loc[regions["level"] == "province", "code"]
     cities = history.assign(region=history["region"])
     prov_co2 = cities.groupby("period", as_index=False)["value"].sum().assign(region=province.iloc[0])
@@ -47,11 +48,6 @@ def create_demo_plan(db_path: str | os.PathLike) -> int:
         budget_books.set_intensity_targets(con, targets, source=f"demo: base {PLAN_START - 1} intensity, "
                                            f"-{INTENSITY_DECLINE_PER_YEAR:.1%} a year")
     return n
-
-
-def _validate(existing: pd.DataFrame, new: pd.DataFrame) -> None:
-    """Refuse entries that would unbalance the books (raises budget.LedgerError)."""
-    budget.apply(budget.entries_from_frame(pd.concat([existing, new], ignore_index=True)))
 
 
 def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = None, seed: int = 20260101,

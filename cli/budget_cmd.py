@@ -1,0 +1,50 @@
+"""CLI: `budget entry ...` records one change to the budget books; `budget ledger` lists them."""
+from __future__ import annotations
+
+import sys
+
+import budget
+from budget import config as bconfig
+from monitor.ledger_change import record_entry
+from warehouse import budget_books, db, users
+
+EXIT_OK, EXIT_REJECTED = 0, 1
+
+
+def cmd_entry(args) -> int:
+    try:
+        entry = record_entry(args.db_path, type=args.type, year=args.year, amount=args.amount, user=args.user,
+                             reason=args.reason, from_region=args.from_region, to_region=args.to_region,
+                             project=args.project)
+    except budget.LedgerError as exc:
+        print(f"refused ({exc.code}): {exc.message('en')} / {exc.message('zh')}", file=sys.stderr)
+        return EXIT_REJECTED
+    except users.PermissionDenied as exc:
+        print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"ledger entry {entry.entry_id} recorded: {entry.type} {entry.amount:,.2f} (10k t) in {entry.year}")
+    return EXIT_OK
+
+
+def cmd_ledger(args) -> int:
+    with db.connect(args.db_path) as con:
+        frame = budget_books.entries(con)
+    frame.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def add_parsers(sub) -> None:
+    b = sub.add_parser("budget", help="the budget books: record a change, list the ledger")
+    bsub = b.add_subparsers(dest="budget_command", required=True)
+    e = bsub.add_parser("entry", help="record one ledger entry (transfer, advance, reserve release, ...)")
+    e.add_argument("--type", required=True, choices=bconfig.ENTRY_TYPES)
+    e.add_argument("--year", required=True, type=int)
+    e.add_argument("--amount", required=True, type=float, help="10k t CO2 (万吨)")
+    e.add_argument("--from", dest="from_region", default=None)
+    e.add_argument("--to", dest="to_region", default=None)
+    e.add_argument("--project", default=None)
+    e.add_argument("--reason", required=True)
+    e.add_argument("--user", required=True, help="who makes the change (an admin once users exist)")
+    e.set_defaults(func=cmd_entry)
+    lg = bsub.add_parser("ledger", help="every ledger entry as CSV")
+    lg.set_defaults(func=cmd_ledger)
