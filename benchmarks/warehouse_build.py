@@ -49,7 +49,7 @@ def main() -> None:
             "estimate_bands (1 city)": lambda: queries.estimate_bands(con, city),
             "co2_by_source (1 city, 1 year)": lambda: queries.co2_by_source(con, city, 2025),
             "latest_model_run": lambda: queries.latest_model_run(con),
-            "data version": lambda: con.execute("SELECT max(batch_id) FROM batches").fetchone(),
+            "data version": lambda: queries.data_version(con),
         }
         worst = 0.0
         for name, fn in checks.items():

@@ -12,12 +12,12 @@ LEVEL_ORDER = {"green": 0, "orange": 1, "red": 2}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def report(path: str, version: int, year: int | None = None, as_of: str | None = None) -> StatusReport:
+def report(path: str, version: str, year: int | None = None, as_of: str | None = None) -> StatusReport:
     del version  # cache key only
     return status_report(path, year=year, as_of=as_of)
 
 
-def require_report(path: str, version: int, year: int | None = None, as_of: str | None = None) -> StatusReport:
+def require_report(path: str, version: str, year: int | None = None, as_of: str | None = None) -> StatusReport:
     """The status report, or a clear message (no traceback) and stop."""
     try:
         return report(path, version, year, as_of)

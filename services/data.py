@@ -1,7 +1,7 @@
 """Service layer between pages and the warehouse: cached reads keyed by the data version.
 
 The only non-page code that imports streamlit. Every cached read takes the warehouse path and its
-data version (the latest batch id), so a new upload or model run invalidates the cache at once.
+data version (see queries.data_version), so a new batch or ledger entry invalidates the cache at once.
 """
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ def warehouse_path() -> str:
     return str(db.db_path())
 
 
-def data_version(path: str) -> int:
+def data_version(path: str) -> str:
     with db.connect(path) as con:
-        return con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchall()[0][0]
+        return queries.data_version(con)
 
 
-def require_warehouse() -> tuple[str, int]:
+def require_warehouse() -> tuple[str, str]:
     """(path, version) of a readable warehouse, or a clear message on screen and stop."""
     path = warehouse_path()
     try:
@@ -37,7 +37,7 @@ def require_warehouse() -> tuple[str, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def read(path: str, version: int, query: str, *args, **kwargs):
+def read(path: str, version: str, query: str, *args, **kwargs):
     """Run a named read query (``"totals"`` or ``"batches.batch_rows"``) and cache its result."""
     del version  # part of the cache key only
     module, _, name = query.rpartition(".")
@@ -45,11 +45,11 @@ def read(path: str, version: int, query: str, *args, **kwargs):
         return getattr(READ_MODULES[module or "queries"], name)(con, *args, **kwargs)
 
 
-def regions(path: str, version: int, level: str | None = "city") -> pd.DataFrame:
+def regions(path: str, version: str, level: str | None = "city") -> pd.DataFrame:
     return read(path, version, "regions", level)
 
 
-def indicators(path: str, version: int) -> pd.DataFrame:
+def indicators(path: str, version: str) -> pd.DataFrame:
     return read(path, version, "indicators")
 
 

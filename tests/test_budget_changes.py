@@ -55,3 +55,21 @@ def test_budget_change_needs_an_admin_once_users_exist(wh, capsys):
     assert "role_insufficient" in capsys.readouterr().err
     assert file_digest(wh) == before
     assert main(args + ["--user", "boss"]) == 0
+
+
+def test_a_budget_change_shows_on_the_city_page_at_once(wh, env_db):
+    from tests.apptest_util import open_page
+
+    env_db(wh)
+    at = open_page("city", "en")
+    at.selectbox(key="cd_region").select("SF07").run()
+
+    def shown_budget() -> float:
+        return float(next(m.value for m in at.metric if m.label == "Annual budget (10k t)").replace(",", ""))
+
+    before = shown_budget()
+    assert main(["--db", str(wh), "budget", "entry", "--type", "reserve_release", "--year", "2026", "--amount", "500",
+                 "--to", "SF07", "--reason", "release", "--user", "x"]) == 0
+    at.run()  # same session, cached report: the new ledger entry changes the data version
+    assert not at.exception
+    assert shown_budget() == pytest.approx(before + 500, abs=1)

@@ -227,3 +227,12 @@ def latest_driver_month(con: duckdb.DuckDBPyConnection) -> str | None:
     return con.execute(
         "SELECT max(period) FROM observations_current WHERE indicator = 'elec_total' AND period NOT LIKE '%Q%'"
     ).fetchall()[0][0]
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever anything the pages show changes: a new batch (uploads, accounting, nowcast,
+    rollback), a ledger entry, or a rebuilt warehouse (batch ids restart, their times do not)."""
+    row = con.execute(
+        "SELECT (SELECT coalesce(max(batch_id), 0) FROM batches), (SELECT max(created_at) FROM batches), "
+        "(SELECT coalesce(max(seq), 0) FROM budget_ledger)").fetchall()[0]
+    return f"{row[0]}@{row[1]}#{row[2]}"
