@@ -1,6 +1,8 @@
 """Cached budget status for the pages (one computation per data version, year and as-of)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
 from budget import config as bconfig
@@ -11,8 +13,10 @@ WEATHER_ICONS = {"red": "⛈️", "orange": "🌧️", "surplus": "☀️", "bal
 LEVEL_ORDER = {"green": 0, "orange": 1, "red": 2}
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@lru_cache(maxsize=16)
 def report(path: str, version: str, year: int | None = None, as_of: str | None = None) -> StatusReport:
+    """The status report, cached per process (shared by every session, warmed at server start by
+    services/server.py). Pages only read its frames, never modify them."""
     del version  # cache key only
     return status_report(path, year=year, as_of=as_of)
 
