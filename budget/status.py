@@ -47,11 +47,3 @@ def warning_level(deviation, p_overspend=None) -> str:
     if (d is not None and d > config.ORANGE_DEVIATION) or (p is not None and p >= config.ORANGE_P_OVERSPEND):
         return "orange"
     return "green"
-
-
-def status_color(status: str | None) -> str:
-    return config.STATUS_COLORS.get(status, config.MISSING_COLOR) if status else config.MISSING_COLOR
-
-
-def level_color(level: str | None) -> str:
-    return config.LEVEL_COLORS.get(level, config.MISSING_COLOR) if level else config.MISSING_COLOR

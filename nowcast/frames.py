@@ -58,10 +58,6 @@ def last_month(p, freq: str):
     return p * MONTHS_PER[freq] + MONTHS_PER[freq] - 1
 
 
-def month_to_period(m, freq: str):
-    return m // MONTHS_PER[freq]
-
-
 def parse_as_of(as_of) -> int:
     """Absolute month index of the last month of ``as_of`` (YYYY-MM, YYYY-Qn or YYYY)."""
     s = pd.Series([str(as_of).strip()])

@@ -128,10 +128,6 @@ def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_ref")
 
 
-def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    return con.execute(sql, params or []).df()
-
-
 def first_row(result: duckdb.DuckDBPyConnection) -> tuple | None:
     """The first row of an executed query, or None; reads the result to its end, as DuckDB 2 requires
     before the connection runs anything else (``fetchone`` would leave it unfinished)."""
