@@ -62,9 +62,9 @@ def driver_changes(drivers: pd.DataFrame, year: int, month: int, catalog: pd.Dat
     out["yoy"] = out["value"] / out["value_last_year"] - 1
     out["relevance"] = out["indicator"].map(config.DRIVER_RELEVANCE).astype(float)
     out["score"] = out["relevance"] * out["yoy"]
-    names = catalog.set_index("code") if catalog is not None else pd.DataFrame(columns=["name_zh", "name_en"])
-    out["name_zh"] = out["indicator"].map(names["name_zh"]).fillna(out["indicator"])
-    out["name_en"] = out["indicator"].map(names["name_en"]).fillna(out["indicator"])
+    names = catalog.set_index("code") if catalog is not None else pd.DataFrame(columns=["name_zh", "name_en"], dtype=object)
+    for col in ("name_zh", "name_en"):  # the code itself where the catalog has no name
+        out[col] = out["indicator"].map(names[col]).astype(object).fillna(out["indicator"].astype(object))
     return out[cols].sort_values(["region", "score"], ascending=[True, False]).reset_index(drop=True)
 
 
