@@ -208,7 +208,7 @@ def main() -> None:
 
     t_status, rep = timed(lambda: status_report(path), repeat=1)
     print(f"monitor.status.status_report on {N_CITIES} cities (uncached; what the first page view after a start or a "
-          f"new batch pays, unless the server warmed it at start): {t_status:.2f} s (1 run, as of {rep.as_of})")
+          f"new batch pays): {t_status:.2f} s (1 run, as of {rep.as_of})")
     print("  where it goes (one run under cProfile, which inflates times; cumulative s):")
     for name, cum in hotspots(lambda: status_report(path)):
         print(f"    {cum:6.2f}  {name}")

@@ -57,7 +57,7 @@ def cmd_export(args) -> int:
 
 def cmd_serve(args) -> int:
     env = dict(os.environ, CARBON_BUDGET_DB=str(Path(args.db_path).resolve()))
-    cmd = [sys.executable, "-m", "services.server", "--server.address", args.address,
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", args.address,
            "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     return subprocess.call(cmd, env=env, cwd=str(ROOT))
 

@@ -15,8 +15,8 @@ LEVEL_ORDER = {"green": 0, "orange": 1, "red": 2}
 
 @lru_cache(maxsize=16)
 def report(path: str, version: str, year: int | None = None, as_of: str | None = None) -> StatusReport:
-    """The status report, cached per process (shared by every session, warmed at server start by
-    services/server.py). Pages only read its frames, never modify them."""
+    """The status report, cached per process and shared by every session without copying (st.cache_data
+    would pickle it on every hit). Pages only read its frames, never modify them."""
     del version  # cache key only
     return status_report(path, year=year, as_of=as_of)
 
