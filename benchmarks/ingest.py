@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.timing import timed  # noqa: E402
 from warehouse import catalog, db, queries  # noqa: E402
 from warehouse.ingest import LOADED, build_reference, ingest_bytes  # noqa: E402
 from warehouse.upload_reader import read_upload  # noqa: E402
@@ -40,15 +41,6 @@ AS_OF = "2026-07"
 MONTHS = ["2026-08", "2026-09", "2026-10"]
 TARGET_S = 5.0
 HEADER = ["地区", "时期", "指标", "数值", "单位"]
-
-
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def fresh_copy(src: Path, dst: Path) -> Path:

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import timed  # noqa: E402
 from monitor import demo  # noqa: E402
 from monitor.status import status_report  # noqa: E402
 from warehouse import db, queries  # noqa: E402
@@ -33,15 +34,6 @@ VANE_TARGET_S = 3.0
 SWITCH_TARGET_S = 0.5
 PAGES = ["weather", "city", "rankings", "alerts", "overview", "accuracy"]
 TIMEOUT_MS = 120_000
-
-
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def verdict(value: float, target: float) -> str:

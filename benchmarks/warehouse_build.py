@@ -14,19 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.timing import timed  # noqa: E402
 from warehouse import db, queries  # noqa: E402
 from warehouse.demo import build_demo  # noqa: E402
 
 AS_OF = "2026-10"
-
-
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:
