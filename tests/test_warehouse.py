@@ -124,3 +124,11 @@ def test_region_aliases_cover_suffixes_and_english(empty_db):
 def test_invalid_kind_rejected(empty_db):
     with pytest.raises(ValueError):
         _append(empty_db, [("A", "2024-01", "elec_total", 1.0)], kind="guessed")
+
+
+def test_co2_by_source_adds_up_to_the_accounted_total(demo_db):
+    with db.connect(demo_db) as con:
+        by_source = queries.co2_by_source(con, "SF03", 2025)
+        total = queries.export(con, region="SF03", indicator="co2_total", kind="statistical")
+    assert by_source["co2"].sum() == pytest.approx(total[total["period"].str.startswith("2025")]["value"].sum())
+    assert (by_source["months"] == 12).all() and "elec_net_import" in set(by_source["indicator"])

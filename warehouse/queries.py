@@ -115,25 +115,22 @@ def observations_frame(con: duckdb.DuckDBPyConnection, kind: str | None = "stati
 
 
 def co2_by_source(con: duckdb.DuckDBPyConnection, region: str, year: int) -> pd.DataFrame:
-    """Accounted CO2 (万吨) of one region and year by fuel, from current statistical fuel data."""
-    return con.execute(
-        """
-        WITH fuel_months AS (
-            SELECT DISTINCT period FROM observations_current
-            WHERE region = ? AND kind = 'statistical' AND indicator LIKE 'fuel_%' AND period LIKE ?
-        )
-        SELECT o.indicator, i.name_zh, i.name_en, sum(o.value) AS quantity, i.unit,
-               sum(o.value * f.co2_per_unit) AS co2, count(*) AS months
-        FROM observations_current o
-        JOIN fuel_months m ON m.period = o.period
-        JOIN emission_factors f ON f.indicator = o.indicator
-             AND CAST(substr(o.period, 1, 4) AS INTEGER) BETWEEN f.year_from AND f.year_to
-        JOIN indicators i ON i.code = o.indicator
-        WHERE o.region = ? AND o.kind = 'statistical'
-        GROUP BY ALL ORDER BY co2 DESC
-        """,
-        [region, f"{int(year)}-%", region],
-    ).df()
+    """Accounted CO2 (万吨) of one region and year by source (fuels, net imports), from current
+    statistical data, by the same rule that accounts co2_total (``accounting.account_by_source``)."""
+    from warehouse import accounting
+
+    obs = con.execute(
+        "SELECT region, period, indicator, value FROM observations_current "
+        "WHERE region = ? AND kind = 'statistical' AND period LIKE ?", [region, f"{int(year)}-%"]).df()
+    by_source = accounting.account_by_source(obs)
+    if by_source.empty:
+        return pd.DataFrame(columns=["indicator", "name_zh", "name_en", "quantity", "unit", "co2", "months"])
+    used = obs.merge(by_source[["region", "period", "indicator"]], on=["region", "period", "indicator"])
+    out = by_source.groupby("indicator").agg(co2=("co2", "sum"), months=("period", "nunique")).join(
+        used.groupby("indicator")["value"].sum().rename("quantity"))
+    out = out.join(indicators(con).set_index("code")[["name_zh", "name_en", "unit"]]).reset_index()
+    return out[["indicator", "name_zh", "name_en", "quantity", "unit", "co2", "months"]].sort_values(
+        "co2", ascending=False).reset_index(drop=True)
 
 
 def export(con: duckdb.DuckDBPyConnection, region: str | None = None, indicator: str | None = None,
