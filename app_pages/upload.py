@@ -9,7 +9,8 @@ import streamlit as st
 from services import actions, auth, data
 from services import budget_view as bv
 from services.i18n import lang, name_col, t
-from warehouse import upload_templates, upload_validate, users
+from intake import templates as upload_templates, validate as upload_validate
+from warehouse import users
 
 path, version = data.require_warehouse()
 st.title(t("page_upload"))

@@ -4,8 +4,8 @@ Builds a 300-city demo warehouse with data up to 2026-07, then uploads 2026-08..
 monthly indicator except CO2 (the catalog has 26, so 300 × 26 × 3 = 23,400 values, not 27,000) as a long
 CSV (GBK) and as an xlsx (openpyxl). Values are last year's same month × 1.03 (0 where a city has no such
 series), so the file is clean. Measures, medians of 3:
-  parse     warehouse.upload_reader.read_upload
-  validate  warehouse.upload_validate.validate against warehouse.ingest.build_reference
+  parse     intake.reader.read_upload
+  validate  intake.validate.validate against warehouse.ingest.build_reference
   end to end warehouse.ingest.ingest_bytes on a fresh copy of the warehouse each time;
             commit = end to end − parse − validate (so it includes build_reference, also timed alone)
 Memory: tracemalloc peak (Python allocations only) of one ingest_bytes call in this process, and
@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.timing import timed  # noqa: E402
 from warehouse import catalog, db, queries  # noqa: E402
 from warehouse.ingest import LOADED, build_reference, ingest_bytes  # noqa: E402
-from warehouse.upload_reader import read_upload  # noqa: E402
-from warehouse.upload_validate import validate  # noqa: E402
+from intake.reader import read_upload  # noqa: E402
+from intake.validate import validate  # noqa: E402
 
 N_CITIES = 300
 AS_OF = "2026-07"
@@ -105,7 +105,7 @@ def in_fresh_process(ctx, fn, *args):
 def main() -> None:
     from multiprocessing import forkserver
 
-    from monitor import demo
+    from demo_province import build as demo
 
     ctx = multiprocessing.get_context("forkserver")
     forkserver.ensure_running()  # now, while this process is small

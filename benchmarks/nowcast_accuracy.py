@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import nowcast  # noqa: E402
 from warehouse import db, model_runs, queries  # noqa: E402
-from warehouse.demo import build_demo  # noqa: E402
+from demo_province.warehouse_build import build_demo  # noqa: E402
 
 AS_OF, ORIGINS = "2026-10", 12
 

@@ -1,6 +1,6 @@
 """Speed of the nowcast on a large province: 300 regions x 10 years x ~25 indicators.
 
-Data: ``warehouse.demo_generator.generate_demo(n_cities=300)`` (CO2 accounted from its fuels with
+Data: ``demo_province.generator.generate_demo(n_cities=300)`` (CO2 accounted from its fuels with
 ``warehouse.accounting``) when that module works, else a synthetic frame built here.
 Prints (median of 3): train+predict of all five models at the final origin (``origins=0``: no
 interval calibration), and once the full ``nowcast()`` call with its default 6+6-origin calibration
@@ -27,7 +27,7 @@ N_REGIONS, START, END = 300, "2016-01", "2025-12"
 def demo_obs() -> pd.DataFrame | None:
     try:
         from warehouse import accounting
-        from warehouse.demo_generator import generate_demo
+        from demo_province.generator import generate_demo
         demo = generate_demo(n_cities=N_REGIONS, start=START, as_of=END)
         obs = demo.observations[["region", "period", "indicator", "value"]]
         if not (obs["indicator"] == "co2_total").any():
@@ -90,7 +90,7 @@ def synthetic_obs(seed: int = 0) -> pd.DataFrame:
 def main() -> int:
     t0 = time.perf_counter()
     obs = demo_obs()
-    source = "warehouse.demo_generator"
+    source = "demo_province.generator"
     if obs is None:
         obs, source = synthetic_obs(), "built-in synthetic"
     print(f"data ({source}): {obs['region'].nunique()} regions, {obs['indicator'].nunique()} indicators, "

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.timing import timed  # noqa: E402
-from monitor import demo  # noqa: E402
+from demo_province import build as demo  # noqa: E402
 from monitor.status import status_report  # noqa: E402
 from warehouse import db, queries  # noqa: E402
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.timing import timed  # noqa: E402
 from warehouse import db, queries  # noqa: E402
-from warehouse.demo import build_demo  # noqa: E402
+from demo_province.warehouse_build import build_demo  # noqa: E402
 
 AS_OF = "2026-10"
 

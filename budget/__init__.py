@@ -10,14 +10,12 @@ Modules
 - ``progress``: ``compute_progress`` per city and province for year Y as of month m.
 - ``alerts`` / ``policy``: alert reasons (zh/en) and the recommended policy mix.
 - ``rankings``: city rankings and rank changes.
-- ``demo_plan``: the demo province's plan.
 
 Progress, schedule, projection and alerts are computed for every region at once (group-by,
 pivot and region × month numpy arrays), not region by region.
 """
 from budget.alerts import build_alerts, contribution_changes, driver_changes
 from budget.config import label
-from budget.demo_plan import demo_plan_entries
 from budget.ledger import (
     Balances,
     LedgerEntry,
@@ -41,7 +39,7 @@ from budget.status import classify_status, warning_level
 __all__ = [
     "Balances", "FiveYearPlan", "LedgerEntry", "LedgerError", "PROGRESS_COLUMNS",
     "allocation_shares", "append", "apply", "build_alerts", "check_balanced", "classify_status",
-    "compute_progress", "contribution_changes", "demo_plan_entries", "driver_changes",
+    "compute_progress", "contribution_changes", "driver_changes",
     "entries_from_frame", "entries_to_frame", "label", "new_entry", "overspend_probability",
     "plan_entries", "plan_from_intensity", "plan_handed_down", "policy_cases", "policy_toolbox",
     "projection_paths", "rank_cities", "recommend_policies", "region_budgets", "schedule_progress",

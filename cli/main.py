@@ -19,7 +19,7 @@ def _print_json(obj) -> None:
 
 
 def cmd_demo(args) -> int:
-    from monitor import demo
+    from demo_province import build as demo
 
     info = demo.build(args.db_path, n_cities=args.cities, as_of=args.as_of, seed=args.seed,
                       co2_lag_months=args.co2_lag, with_nowcast=not args.no_nowcast)
@@ -62,6 +62,17 @@ def cmd_serve(args) -> int:
     return subprocess.call(cmd, env=env, cwd=str(ROOT))
 
 
+def command_modules() -> list:
+    """Every ``cli/*_cmd.py`` module (each registers its subcommands with ``add_parsers(sub)``)."""
+    import importlib
+    import pkgutil
+
+    import cli
+
+    names = sorted(m.name for m in pkgutil.iter_modules(cli.__path__) if m.name.endswith("_cmd"))
+    return [importlib.import_module(f"cli.{name}") for name in names]
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="carbon-budget", description="Carbon budget monitor: warehouse, nowcast, budget status.")
     p.add_argument("--db", dest="db_path", default=None, help="warehouse file (default $CARBON_BUDGET_DB or data/warehouse.duckdb)")
@@ -82,12 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument("file")
     rl.set_defaults(func=cmd_regions_load)
 
-    from cli import budget_cmd, ingest_cmd, nowcast_cmd, status_cmd, users_cmd
-    ingest_cmd.add_parsers(sub)
-    users_cmd.add_parsers(sub)
-    nowcast_cmd.add_parsers(sub)
-    status_cmd.add_parsers(sub)
-    budget_cmd.add_parsers(sub)
+    for module in command_modules():
+        module.add_parsers(sub)
 
     e = sub.add_parser("export", help="long CSV in canonical units with kind and batch")
     e.add_argument("--region")

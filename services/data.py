@@ -56,6 +56,6 @@ def indicators(path: str, version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def sheet_names(payload: bytes, filename: str) -> list[str]:
     """Sheets of an uploaded workbook (empty when it cannot be read: the check reports why)."""
-    from warehouse.upload_reader import read_upload
+    from intake.reader import read_upload
 
     return list(read_upload(payload, filename).sheets or [])

@@ -2,6 +2,9 @@
 
 Domain labels that the pure packages own (statuses, ledger entry types) stay there; this table holds
 UI text. ``t(key, **fmt)`` returns the text in the session's language.
+
+A stage of the budget cycle keeps its page texts in ``services/text_<stage>.py`` (a ``TEXT`` dict of
+the same shape); they are merged into this one table at import, and a key defined twice is an error.
 """
 from __future__ import annotations
 
@@ -281,3 +284,23 @@ TEXT.update({
     "col_rejected": ("拒收", "Rejected"),
     "col_status": ("状态", "Status"),
 })
+
+
+def _merge_stage_tables() -> None:
+    """Merge ``services/text_*.py`` tables into ``TEXT`` (a key defined twice is a programming error)."""
+    import importlib
+    import pkgutil
+
+    import services
+
+    for info in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name):
+        if not info.name.startswith("text_"):
+            continue
+        table = importlib.import_module(f"services.{info.name}").TEXT
+        clash = sorted(set(table) & set(TEXT))
+        if clash:
+            raise KeyError(f"services/{info.name}.py redefines UI text keys {clash}")
+        TEXT.update(table)
+
+
+_merge_stage_tables()

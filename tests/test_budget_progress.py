@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import budget as B
+from demo_province.plan_entries import demo_plan_entries
 from budget import config
 from budget.periods import monthly_frame
 
@@ -48,7 +49,7 @@ def make_province(cities=DEMO_CITIES, end=(2026, 9), stat_until=(2025, 3)):
 @pytest.fixture(scope="module")
 def demo():
     co2, gdp, drv, regions = make_province()
-    entries = B.demo_plan_entries(co2[co2["period"] < "2026-01"], gdp, regions,
+    entries = demo_plan_entries(co2[co2["period"] < "2026-01"], gdp, regions,
                                   major_project_region="R", major_project_name="新建炼化项目")
     bal = B.apply(entries)
     budgets = B.region_budgets(bal, province="P")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from warehouse import accounting
-from warehouse.demo_generator import DemoData, default_as_of, generate_demo
+from demo_province.generator import DemoData, default_as_of, generate_demo
 
 AS_OF = "2026-10"
 

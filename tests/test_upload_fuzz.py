@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 import build_upload_fixtures as B  # noqa: E402
 
-from warehouse.upload_reader import read_upload  # noqa: E402
-from warehouse.upload_validate import REPORT_COLUMNS, validate  # noqa: E402
+from intake.reader import read_upload  # noqa: E402
+from intake.validate import REPORT_COLUMNS, validate  # noqa: E402
 
 REF = B.reference()
 TOKENS = ["地区", "时期", "指标", "数值", "单位", "region", "period", "indicator", "value", "unit", "杭州市", "Ningbo",

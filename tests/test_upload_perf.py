@@ -11,8 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 import build_upload_fixtures as B  # noqa: E402
 
-from warehouse.upload_reader import read_upload  # noqa: E402
-from warehouse.upload_validate import validate  # noqa: E402
+from intake.reader import read_upload  # noqa: E402
+from intake.validate import validate  # noqa: E402
 
 LIMIT_S = 3.0
 

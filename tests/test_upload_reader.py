@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 import build_upload_fixtures as B  # noqa: E402
 
-from warehouse.upload_reader import ROW_COLUMNS, read_upload, split_unit  # noqa: E402
+from intake.reader import ROW_COLUMNS, read_upload, split_unit  # noqa: E402
 
 
 @pytest.fixture(scope="module")

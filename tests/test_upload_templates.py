@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from warehouse import catalog
-from warehouse.upload_reader import read_upload
-from warehouse.upload_templates import MESSAGES, template_long, template_wide
-from warehouse.upload_validate import Reference, validate
+from intake.reader import read_upload
+from intake.templates import MESSAGES, template_long, template_wide
+from intake.validate import Reference, validate
 
 REF = Reference(regions=pd.DataFrame({"code": ["X"], "name_zh": ["示例市"], "name_en": ["Example City"],
                                       "parent": [""], "level": ["city"]}))

@@ -14,8 +14,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 import build_upload_fixtures as B  # noqa: E402
 
-from warehouse.upload_reader import read_upload  # noqa: E402
-from warehouse.upload_validate import (  # noqa: E402
+from intake.reader import read_upload  # noqa: E402
+from intake.validate import (  # noqa: E402
     CLEAN_COLUMNS, REPORT_COLUMNS, Reference, parse_number, parse_period, report_for_export, validate)
 
 TODAY = dt.date(2026, 4, 15)

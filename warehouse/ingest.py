@@ -14,8 +14,8 @@ from datetime import date
 import pandas as pd
 
 from warehouse import db, queries, store, users
-from warehouse.upload_reader import read_upload
-from warehouse.upload_validate import Reference, validate
+from intake.reader import read_upload
+from intake.validate import Reference, validate
 
 REPORT_COLUMNS = ["row", "column", "value", "severity", "code", "problem_zh", "problem_en", "fix_zh", "fix_en"]
 LOADED, PARTIAL, REJECTED, UNCHANGED, DRY_RUN = "loaded", "partial", "rejected", "unchanged", "dry-run"

@@ -1,7 +1,7 @@
 """Read an analyst's upload (CSV or xlsx bytes) into raw string rows. Pure: no DuckDB, no streamlit.
 
 ``read_upload`` never raises: every failure becomes a :class:`Problem` (bilingual, with a fix).
-Cells stay text exactly as the analyst sees them; parsing and checking live in ``upload_validate``.
+Cells stay text exactly as the analyst sees them; parsing and checking live in ``intake.validate``.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from warehouse.upload_templates import HEADER_NAMES, IGNORED_HEADERS, message
+from intake.templates import HEADER_NAMES, IGNORED_HEADERS, message
 
 ROW_COLUMNS = ["row", "region", "period", "indicator", "value", "unit", "column", "unit_column"]
 HEADER_SCAN_ROWS = 30
@@ -43,7 +43,7 @@ class Problem:
 
 def problem(code: str, severity: str = "error", row: int | None = None, column: str | None = None,
             value: str | None = None, **kw: object) -> Problem:
-    """Build a bilingual :class:`Problem` from ``upload_templates.MESSAGES[code]``."""
+    """Build a bilingual :class:`Problem` from ``intake.templates.MESSAGES[code]``."""
     return Problem(code, *message(code, dict(kw, row=row, column=column, value=value)), severity, row, column, value)
 
 

@@ -1,4 +1,4 @@
-"""City profiles and calendars for the demo province 示范省 (see ``warehouse.demo_generator``).
+"""City profiles and calendars for the demo province 示范省 (see ``demo_province.generator``).
 
 Every magnitude is a 2015 annual level (the generator scales it by trends, seasonality and the
 city's 2024+ trajectory): electricity and generation in 亿千瓦时, outputs in 万吨 (flat glass in

@@ -1,11 +1,11 @@
-"""Building the demo warehouse (示范省) from the pure generator in ``demo_generator``."""
+"""Building the demo warehouse (示范省) from the pure generator in ``demo_province.generator``."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 from warehouse import db, store
-from warehouse.demo_generator import generate_demo
+from demo_province.generator import generate_demo
 
 
 def build_demo(path: str | os.PathLike, n_cities: int = 12, as_of: str | None = None,

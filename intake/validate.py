@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from warehouse import catalog
-from warehouse.upload_reader import RawUpload, norm_key
-from warehouse.upload_templates import message
+from intake.reader import RawUpload, norm_key
+from intake.templates import message
 
 REPORT_COLUMNS = ["row", "column", "value", "severity", "code", "problem_zh", "problem_en", "fix_zh", "fix_en"]
 CLEAN_COLUMNS = ["region", "period", "indicator", "value", "row"]

@@ -6,13 +6,14 @@ import os
 import pandas as pd
 
 import budget
+from demo_province.plan_entries import demo_plan_entries
 from monitor import nowcast_run
 from monitor.ledger_change import validate_entries
 from warehouse import budget_books, db, queries
-from warehouse.demo import build_demo
+from demo_province.warehouse_build import build_demo
 
 PLAN_START, PLAN_YEARS = 2026, 5
-MAJOR_PROJECT_CITY = "SF10"  # the city whose major new plant starts in 2025 (see warehouse/demo_profiles.py)
+MAJOR_PROJECT_CITY = "SF10"  # the city whose major new plant starts in 2025 (see demo_province/profiles.py)
 MAJOR_PROJECT_NAME = "东湾钢铁基地 / Dongwan steel complex"
 INTENSITY_DECLINE_PER_YEAR = 0.039  # ≈ 18% over five years, the 14th FYP national intensity target
 
@@ -33,7 +34,7 @@ def create_demo_plan(db_path: str | os.PathLike) -> int:
         history = queries.co2_for_budget(con)
         gdp = queries.indicator_values(con, ["gdp"], "0000")
     history = history[history["kind"] == "statistical"]
-    entries = budget.demo_plan_entries(history[["region", "period", "value"]], gdp, regions, start_year=PLAN_START,
+    entries = demo_plan_entries(history[["region", "period", "value"]], gdp, regions, start_year=PLAN_START,
                                        years=PLAN_YEARS, user="system", major_project_region=MAJOR_PROJECT_CITY,
                                        major_project_name=MAJOR_PROJECT_NAME)
     frame = budget.entries_to_frame(entries)

@@ -143,7 +143,7 @@ def template_wide(fmt: str = "xlsx", lang: str = "zh") -> bytes:
 # ---------------------------------------------------------------- report message templates
 # code -> (problem_zh, problem_en, fix_zh, fix_en); one home for every text an analyst reads in the report.
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    # file level (upload_reader)
+    # file level (intake.reader)
     "empty_file": ("文件为空。", "The file is empty.",
                    "请上传包含数据的文件。", "Upload a file that contains data."),
     "too_large": ("文件大小 {size} 超过上限 {limit}。", "The file is {size}, over the {limit} limit.",
@@ -185,7 +185,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "ignored_row": ("该行没有可读取的数值，已忽略：“{value}”。", "Row has no readable values and was ignored: '{value}'.",
                     "如为说明或合计行可忽略；如应有数据，请补全该行。",
                     "Fine for notes or totals; otherwise complete the row."),
-    # row level (upload_validate)
+    # row level (intake.validate)
     "internal_error": ("校验程序出错（{detail}），本次上传未存储。", "Validation failed ({detail}); nothing was stored.",
                        "请将文件发给管理员。", "Send the file to the administrator."),
     "formula": ("内容像公式或命令：{value}（不会执行）。", "Formula-like text (never evaluated): {value}.",

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse import accounting
-from warehouse import demo_profiles as dp
+from demo_province import profiles as dp
 
 PROVINCE = ("SF", "示范省", "Demo Province")
 ELEC = ["elec_primary", "elec_secondary", "elec_tertiary", "elec_residential"]
