@@ -24,6 +24,9 @@ def cmd_nowcast(args) -> int:
         run = out["model_run"]
         print(f"model run {run['run_id']}: as of {run['as_of']}, data cut {run['data_cut']}, "
               f"{len(out['estimates'])} estimates stored as kind 'estimated'")
+        for h, c in run.get("product", {}).items():
+            weights = ", ".join(f"{m} {w:.0%}" for m, w in sorted(c["weights"].items(), key=lambda kv: -kv[1]))
+            print(f"  horizon {h}: product = {c['chosen']} ({weights})")
         for s in run["skipped"]:
             print(f"  skipped {s['region']}: {s['reason']}")
     return EXIT_OK
@@ -76,7 +79,8 @@ def cmd_backtest(args) -> int:
         return EXIT_REJECTED
     if args.predictions:
         cols = ["model", "region", "period", "origin", "prediction", "lo90", "hi90", "actual"]
-        result.predictions[cols].to_csv(args.predictions, index=False)
+        unit = catalog.indicators().set_index("code")["unit"].get(args.target, "")   # values are canonical
+        result.predictions[cols].assign(unit=unit).to_csv(args.predictions, index=False)
     if args.json:
         print(json.dumps({"summary": result.summary.to_dict(orient="records"),
                           "metrics": result.metrics.to_dict(orient="records")}, ensure_ascii=False, default=str))
@@ -98,5 +102,6 @@ def add_parsers(sub) -> None:
     b.add_argument("--origins", type=int, default=6)
     b.add_argument("--drop", action="append", help="indicator to leave out (repeatable), e.g. gen_thermal")
     b.add_argument("--json", action="store_true")
-    b.add_argument("--predictions", default=None, help="write model,region,period,origin,prediction,lo90,hi90,actual")
+    b.add_argument("--predictions", default=None, help="write model,region,period,origin,prediction,lo90,hi90,actual,unit "
+                   "(model 'product' = the estimate the product stores, chosen on past origins only)")
     b.set_defaults(func=cmd_backtest)

@@ -12,10 +12,16 @@ Modules
 - ``engine``: one forecast origin (masking, training, recursive prediction, SHAP).
 - ``backtest``: rolling origins, publication-lag emulation, metrics.
 - ``intervals``: split-conformal 80/90 % intervals from backtest residuals.
+- ``product``: the stored estimate = the model or combination best on past backtest origins.
+- ``pooled``: pooled shrunk-ratio model for few (annual) target values.
+- ``reconcile``: parent = sum of children (MinT diagonal).
 - ``explain``: SHAP -> driver-group contributions in 万吨.
 - ``shareout``: quarterly/annual estimates -> months (pro-rata by electricity).
 """
 from nowcast.api import BacktestResult, NowcastResult, nowcast, run_backtest
 from nowcast.models import MODELS
+from nowcast.product import PRODUCT
 
-__all__ = ["MODELS", "BacktestResult", "NowcastResult", "nowcast", "run_backtest"]
+ALL_MODELS = MODELS + (PRODUCT,)   # the backtest scores the product beside the models it chooses from
+
+__all__ = ["ALL_MODELS", "MODELS", "PRODUCT", "BacktestResult", "NowcastResult", "nowcast", "run_backtest"]

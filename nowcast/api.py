@@ -8,18 +8,20 @@ import pandas as pd
 
 from nowcast import backtest as B
 from nowcast import intervals as I
+from nowcast import product as P
 from nowcast.engine import Origin, forecast
 from nowcast.explain import contributions
 from nowcast.features import FeatureBuilder
 from nowcast.frames import FREQ_NAMES, Panel, build_panel, clean_obs, first_month, last_month, parse_as_of, \
     period_index, period_label
 from nowcast.models import MODELS, model_settings
+from nowcast.reconcile import reconcile
 from nowcast.shareout import month_weights
 
-FALLBACK = ("lightgbm", "ratio_12m", "ratio_yoy", "naive_seasonal")
+FALLBACK = (P.PRODUCT, "lightgbm", "ratio_12m", "ratio_yoy", "naive_seasonal")
 EST_COLS = ["region", "period", "indicator", "value", "lo80", "hi80", "lo90", "hi90", "horizon", "contributions"]
-INTERVAL_METHOD = ("split conformal on log(actual/prediction) residuals of the rolling backtest, per model and "
-                   "horizon (signed quantiles; neighbouring horizons pooled below 30 residuals)")
+INTERVAL_METHOD = ("split conformal on log(actual/prediction) residuals of the rolling backtest, per model, pooled "
+                   "over regions and horizons with a horizon scale; small-sample rank ceil((n+1)(1-a))")
 SHAREOUT_METHOD = "pro-rata by monthly elec_total (not Denton); calendar days where electricity is unknown"
 
 
@@ -56,7 +58,8 @@ def _prepare(obs, target, drop_indicators, as_of=None):
             sel = (df["freq"] == f).to_numpy()
             if sel.any():
                 end[sel] = last_month(period_index(df.loc[sel, "period"], f), f)
-        late = end > as_of
+        end = np.maximum(end, df["pair_end"].to_numpy(int)) if "pair_end" in df.columns else end
+        late = end > as_of   # a combined Jan–Feb is known from February, both of its months or neither
         if late.any():
             notes.append(f"{int(late.sum())} rows after as_of were ignored")
         df = df[~late]
@@ -65,11 +68,13 @@ def _prepare(obs, target, drop_indicators, as_of=None):
     return df, notes
 
 
-def _backtest(panel: Panel, origins: int, hp: int, seed: int, offset: int | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(evaluated predictions with intervals, all predictions incl. warm-up origins, settings)."""
+def _backtest(panel: Panel, origins: int, hp: int, seed: int, offset: int | None,
+              last_origin: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(evaluated predictions with intervals, all predictions incl. warm-up origins and the nested
+    product, settings)."""
     offset, leads, notes = B.plan(panel, hp, offset)
     hp_eff = max(1, min(hp, (panel.k - 1 + offset) // panel.k))
-    warm, ev = B.choose_origins(panel, origins, origins, hp_eff)
+    warm, ev = B.choose_origins(panel, origins, origins, hp_eff, last_origin)
     settings = {"offset_months": offset, "driver_leads_months": leads, "notes": notes,
                 "origins": [panel.label(c) for c in ev], "warmup_origins": [panel.label(c) for c in warm],
                 "horizons": list(range(1, hp_eff + 1))}
@@ -80,6 +85,10 @@ def _backtest(panel: Panel, origins: int, hp: int, seed: int, offset: int | None
     if allp.empty:
         return pd.DataFrame(), allp, settings
     allp["region"] = panel.regions[allp["ri"].to_numpy(int)]
+    prod, choices = P.nested(allp, settings["horizons"])
+    allp = pd.concat([allp, prod], ignore_index=True)
+    settings["product_choices"] = {panel.label(o): {str(h): c for h, c in ch.items()} for o, ch in choices.items()
+                                   if o in set(ev)}
     pred = B.intervals_without_lookahead(allp, ev, settings["horizons"])
     pred["period"] = [panel.label(p) for p in pred["p"]]
     pred["origin"] = [panel.label(p) for p in pred["origin_p"]]
@@ -88,22 +97,26 @@ def _backtest(panel: Panel, origins: int, hp: int, seed: int, offset: int | None
 
 
 def run_backtest(obs: pd.DataFrame, target: str = "co2_total", origins: int = 6, horizons: int = 6, seed: int = 0,
-                 drop_indicators=()) -> BacktestResult:
+                 drop_indicators=(), last_origin: str | None = None) -> BacktestResult:
     """Rolling-origin backtest of every model (see ``nowcast.backtest`` for the no-look-ahead rules).
 
     ``origins`` origins are scored; as many earlier ones warm up the interval calibration. Horizons are
     1..``horizons`` months for a monthly target and the next 1-2 periods for quarterly/annual targets.
     mape / median_ape / bias are fractions (0.05 = 5 %), coverage80/90 the share of actuals inside.
+    Model ``product`` is the estimate the product stores: at each origin the model or combination
+    chosen on earlier origins only (``nowcast.product``). ``last_origin`` (a target period label)
+    makes the scored origins end there, even if its later horizons have no actual yet.
     """
     df, notes = _prepare(obs, target, drop_indicators)
     panel = build_panel(df, target)
     hp = B.period_horizons(panel.freq, horizons)
-    pred, _, settings = _backtest(panel, max(1, int(origins)), hp, seed, None)
+    last = None if last_origin is None else int(period_index(pd.Series([str(last_origin)]), panel.freq)[0])
+    pred, _, settings = _backtest(panel, max(1, int(origins)), hp, seed, None, last)
     if pred.empty:
         raise ValueError(f"not enough {target!r} history for a backtest: each origin needs at least two periods "
                          f"with a same-period-last-year value before it and an actual after it")
     metrics, summary = B.metrics(pred)
-    settings.update(target=target, frequency=FREQ_NAMES[panel.freq], seed=seed, models=list(MODELS),
+    settings.update(target=target, frequency=FREQ_NAMES[panel.freq], seed=seed, models=list(MODELS) + [P.PRODUCT],
                     model_params=model_settings(), interval_method=INTERVAL_METHOD,
                     dropped_indicators=sorted(drop_indicators or ()), notes=settings["notes"] + notes + panel.notes)
     return BacktestResult(pred[B.PRED_COLS].reset_index(drop=True), metrics, summary, settings)
@@ -121,11 +134,13 @@ def _default_as_of(df: pd.DataFrame, target: str) -> int:
 
 
 def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = None, origins: int = 6, seed: int = 0,
-            horizons: int = 6, drop_indicators=()) -> NowcastResult:
+            horizons: int = 6, drop_indicators=(), hierarchy: dict[str, list[str]] | None = None) -> NowcastResult:
     """Estimate every month after each region's last known target up to ``as_of`` (default: the newest
     driver month), at most ``horizons`` months ahead (quarterly/annual targets: the next 1-2 periods,
     shared out to months). Intervals come from an internal ``origins``-origin backtest (``origins=0``
-    skips it: estimates without intervals, e.g. for a quick look)."""
+    skips it: estimates without intervals, e.g. for a quick look). The estimates are the product's
+    (``nowcast.product``: the model or combination best on the backtest; settings["product"]).
+    ``hierarchy`` (parent -> children) makes a parent's estimates the sum of its children's."""
     df0, notes = clean_obs(obs, target)
     as_of_m = parse_as_of(as_of) if as_of is not None else _default_as_of(df0, target)
     df, notes2 = _prepare(obs, target, drop_indicators, as_of=as_of_m)
@@ -161,14 +176,29 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
     imp = out.info.get("importance", {})
     settings["top_features"] = dict(sorted(imp.items(), key=lambda kv: -kv[1])[:12])
     settings["training_rows"] = out.info.get("n_train", 0)
-    est, fallbacks = _choose(out.predictions)
+    horizons_l = list(range(1, hp + 1))
+    preds = out.predictions
+    choice = None
+    if not allp.empty and not preds.empty:
+        choice = P.choose_by_horizon(allp[allp["model"] != P.PRODUCT], list(MODELS), horizons_l)
+        preds = pd.concat([preds, _product_rows(preds, choice)], ignore_index=True)
+        settings["product"] = {"choice": {str(h): c for h, c in choice.items()}, "rule": P.RULE}
+    else:
+        settings["product"] = {"choice": {}, "rule": "no backtest: LightGBM, else the first baseline with an estimate"}
+    est, fallbacks = _choose(preds)
     settings["fallback_rows"] = fallbacks
+    # The product's band comes from its own nested backtest history (choices made on earlier origins),
+    # not from residuals its final choice would have had on rows it was chosen on (those are optimistic).
     resid = allp.assign(r=I.log_residual(allp["actual"], allp["prediction"])) if not allp.empty else \
         pd.DataFrame(columns=["model", "region", "horizon", "r"])
     cal = I.calibrate(resid[["model", "region", "horizon", "r"]], list(range(1, hp + 1)))
     settings["calibration"] = cal.table.round(5).to_dict(orient="records")
     est = I.apply_intervals(est.assign(region=panel.regions[est["ri"].to_numpy(int)] if len(est) else []), cal)
     estimates = _to_months(panel, est, known.get("elec_total"), target)
+    known_m = _known_months(panel, target) if hierarchy and panel.k == 1 else None
+    estimates, rec_log = reconcile(estimates, hierarchy, known_m)
+    settings["reconciliation"] = {"method": "MinT (diagonal, WLS) at the month level; parent band = sum of "
+                                            "children's bounds", "adjusted": rec_log[:50]} if hierarchy else None
     period_est = pd.DataFrame({"region": panel.regions[est["ri"].to_numpy(int)] if len(est) else [],
                                "period": [panel.label(p) for p in est["p"]], "model": est["model"].to_numpy(object),
                                "value": est["prediction"].to_numpy(float),
@@ -184,15 +214,41 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
     return NowcastResult(estimates, metrics, summary, _skipped(skipped), _jsonable(settings), bt, period_est)
 
 
+def _product_rows(preds: pd.DataFrame, choice: dict) -> pd.DataFrame:
+    """The product's rows, with LightGBM's SHAP groups rescaled to the product's own log ratio (so
+    the contributions still add up to the product's change on last year)."""
+    prod = P.apply(preds, choice)
+    lgb = preds[preds["model"] == "lightgbm"].set_index(["ri", "p", "horizon"])
+    phi = [c for c in lgb.columns if c.startswith("phi__")]
+    if "yhat" in lgb.columns and phi:
+        key = pd.MultiIndex.from_frame(prod[["ri", "p", "horizon"]])
+        y_l = lgb["yhat"].reindex(key).to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y_p = np.log(prod["prediction"].to_numpy(float) / prod["base"].to_numpy(float))
+            scale = np.where(np.abs(y_l) > 1e-6, y_p / y_l, np.nan)
+        prod["yhat"] = np.where(np.isfinite(scale), y_p, np.nan)
+        for c in phi:
+            prod[c] = lgb[c].reindex(key).to_numpy(float) * scale
+    return prod
+
+
+def _known_months(panel: Panel, target: str) -> pd.DataFrame:
+    ri, pi = np.nonzero(np.isfinite(panel.target))
+    return pd.DataFrame({"region": panel.regions[ri], "period": [panel.label(p + panel.p0) for p in pi],
+                         "value": panel.target[ri, pi]})
+
+
 def _choose(pred: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """LightGBM where it has an estimate, else the first baseline that has one (FALLBACK order)."""
+    """The product where it has an estimate, else LightGBM, else the first baseline that has one
+    (FALLBACK order)."""
     if pred.empty:
         return pred.assign(model=pd.Series(dtype=object)), {}
     wide = {m: g.set_index(["ri", "p"]) for m, g in pred.groupby("model")}
-    chosen = wide["lightgbm"].copy()
-    chosen["model"] = "lightgbm"
+    order = [m for m in FALLBACK if m in wide]
+    chosen = wide[order[0]].copy()
+    chosen["model"] = order[0]
     counts = {}
-    for m in FALLBACK[1:]:
+    for m in order[1:]:
         miss = chosen["prediction"].isna()
         if not miss.any() or m not in wide:
             break

@@ -66,14 +66,16 @@ def make_origin(panel: Panel, cut: int, offset: int, leads: dict[str, int], hp: 
     return Origin(region_origin=region_origin, as_of=as_of, known_until=known, hp=hp)
 
 
-def choose_origins(panel: Panel, n_eval: int, n_warm: int, hp_eff: int) -> tuple[list[int], list[int]]:
-    """(warm-up origins, evaluated origins): the latest origins whose every horizon has actuals."""
+def choose_origins(panel: Panel, n_eval: int, n_warm: int, hp_eff: int,
+                   last_origin: int | None = None) -> tuple[list[int], list[int]]:
+    """(warm-up origins, evaluated origins): the latest origins whose every horizon has actuals
+    (or those up to ``last_origin``, whose later horizons may lack actuals)."""
     tl = panel.target_last()
     if (tl < 0).all():
         return [], []
     last = int(tl.max())
     cands = []
-    T = last - hp_eff
+    T = last - hp_eff if last_origin is None else min(int(last_origin), last - 1)
     while T >= panel.p0 and len(cands) < n_eval + n_warm:
         tw = mask_target(panel, np.full(len(panel.regions), T))
         _, tpi, ty = training_rows(tw, panel.L)
@@ -105,7 +107,8 @@ def run_origins(panel: Panel, fb: FeatureBuilder, cuts: list[int], offset: int, 
 
 
 def intervals_without_lookahead(preds: pd.DataFrame, eval_cuts: list[int], horizons: list[int]) -> pd.DataFrame:
-    """Intervals for each evaluated origin from residuals of earlier origins known by then."""
+    """Intervals for each evaluated origin from residuals of earlier origins known by then (the
+    product's own residuals come from its nested choices at those earlier origins)."""
     preds = preds.assign(r=I.log_residual(preds["actual"], preds["prediction"]))
     out = []
     for cut in eval_cuts:

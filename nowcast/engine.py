@@ -153,7 +153,8 @@ def _fit(kind: str, key: tuple, fitted: dict, Xtr_all: pd.DataFrame | None, ty: 
     if Xtr_all is not None and len(ty) >= M.MIN_TRAIN_ROWS:
         X = Xtr_all[[c for c in Xtr_all.columns if "__" not in c or c.split("__", 1)[1] in key]]
         keep = [c for c in X.columns if c == "region" or X[c].notna().any()]
-        model = M.LearnedModel(kind, seed).fit(X[keep], np.clip(ty, -M.Y_CLIP, M.Y_CLIP), weight)
+        reps = max(1, round(len(ty) / max(1, info.get("n_train", len(ty)))))
+        model = M.LearnedModel(kind, seed).fit(X[keep], np.clip(ty, -M.Y_CLIP, M.Y_CLIP), weight, reps)
         info["features"][f"{kind}:{'+'.join(key) or 'no drivers'}"] = keep
         if kind == "lightgbm":
             info.setdefault("importance", {}).update(model.importance())

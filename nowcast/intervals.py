@@ -1,13 +1,8 @@
-"""Prediction intervals: split conformal on log errors, per model and horizon, pooled over regions.
-
-A residual is r = log(actual / prediction) from a rolling backtest. For level 1-a the interval is
-prediction x exp([r_(lo), r_(hi)]) with the order statistics lo = floor(a/2 (n+1)) and
-hi = ceil((1-a/2)(n+1)) of the n residuals of that model and horizon (clamped to 1..n). Signed
-quantiles keep the interval honest when a model is biased. (Region-normalised scores were tried
-and dropped: on the demo province the regions that later break were calm in calibration, so
-per-region scales narrowed exactly the wrong bands.) When a horizon has fewer than MIN_N residuals the neighbouring
-horizons are pooled in; a horizon beyond every calibrated one reuses the furthest one widened by
-sqrt(h / h_max).
+"""Prediction intervals: split conformal on log errors r = log(actual / prediction) of the rolling
+backtest, per model, pooled over regions and horizons with a horizon scale (see ``calibrate``), using
+the small-sample conformal rank ceil((n+1)(1-a)). Pooling horizons keeps the bands honest with few
+residuals (an annual target has ~30 per origin); the horizon scale keeps a far horizon wider than a
+near one. ``conformal_pair`` (signed per-horizon quantiles) is kept for reference.
 """
 from __future__ import annotations
 
@@ -41,20 +36,20 @@ def conformal_pair(resid: np.ndarray, level: int) -> tuple[float, float]:
     return float(min(r[lo - 1], 0.0)), float(max(r[hi - 1], 0.0))
 
 
-def _pool(by_h: dict[int, np.ndarray], h: int) -> tuple[np.ndarray, float]:
-    """Residuals for horizon h, widened to neighbours until MIN_N; (residuals, widening factor)."""
-    if not by_h:
-        return np.array([]), 1.0
-    hs = sorted(by_h)
-    if h > hs[-1]:
-        base, factor = _pool(by_h, hs[-1])
-        return base, math.sqrt(h / hs[-1])
-    for w in range(0, max(hs) + 1):
-        got = [by_h[x] for x in hs if abs(x - h) <= w]
-        r = np.concatenate(got) if got else np.array([])
-        if len(r) >= MIN_N:
-            return r, 1.0
-    return np.concatenate([by_h[x] for x in hs]), 1.0
+MIN_H = 20          # residuals a horizon needs for its own scale (else the pooled sqrt(h) scale)
+
+
+def conformal_quantile(scores: np.ndarray, alpha: float) -> float:
+    """Small-sample split-conformal quantile: the ceil((n+1)(1-alpha))-th smallest score. With too
+    few scores for that rank (n < 1/alpha - 1) the largest score is stretched by rank/n."""
+    z = np.sort(scores[np.isfinite(scores)])
+    n = len(z)
+    if n == 0:
+        return math.nan
+    k = int(math.ceil((n + 1) * (1 - alpha)))
+    if k <= n:
+        return float(z[k - 1])
+    return float(z[-1] * k / n)
 
 
 @dataclass
@@ -62,18 +57,37 @@ class Calibration:
     table: pd.DataFrame      # model, horizon, n, q_lo80, q_hi80, q_lo90, q_hi90 (log-ratio quantiles)
 
 
+def _scale(a: np.ndarray, h: np.ndarray, horizon: int) -> float:
+    own = a[h == horizon]
+    if len(own) >= MIN_H and np.mean(own) > 0:
+        return float(np.mean(own))
+    return float(np.mean(a / np.sqrt(h)) * math.sqrt(horizon))
+
+
 def calibrate(resid: pd.DataFrame, horizons: list[int]) -> Calibration:
-    """``resid``: model, horizon, r (log(actual/prediction)), any extra columns -> Calibration."""
+    """``resid``: model, horizon, r (log(actual/prediction)) -> Calibration.
+
+    Pooled over regions AND horizons with a horizon scale: a = |r - b| (b = median residual, shrunk
+    toward 0 when residuals are few), s_h = mean a at horizon h (or c sqrt(h), c = mean(a/sqrt(h)),
+    below MIN_H residuals), scores z = a / s_h; the band at horizon h is b +- q s_h with q the
+    small-sample conformal quantile of all z. A horizon never calibrated gets the sqrt(h) scale.
+    """
     resid = resid[np.isfinite(resid["r"].to_numpy(float))]
     rows = []
     for model, sub in resid.groupby("model", sort=False):
-        by_h = {int(h): g["r"].to_numpy(float) for h, g in sub.groupby("horizon")}
-        for h in horizons:
-            r, factor = _pool(by_h, h)
-            row = {"model": model, "horizon": h, "n": int(len(r))}
+        r = sub["r"].to_numpy(float)
+        h = np.maximum(sub["horizon"].to_numpy(int), 1)
+        n = len(r)
+        b = float(np.median(r)) * n / (n + MIN_N) if n else 0.0
+        a = np.abs(r - b)
+        scales = {hh: _scale(a, h, hh) for hh in set(h.tolist())}
+        z = a / np.maximum(np.array([scales[x] for x in h]), 1e-12)
+        for hh in horizons:
+            row = {"model": model, "horizon": hh, "n": int(n)}
+            s_h = _scale(a, h, hh) if n else math.nan
             for lev in LEVELS:
-                lo, hi = conformal_pair(r, lev)
-                row[f"q_lo{lev}"], row[f"q_hi{lev}"] = lo * factor, hi * factor
+                q = conformal_quantile(z, 1 - lev / 100) if n >= MIN_ANY else math.nan
+                row[f"q_lo{lev}"], row[f"q_hi{lev}"] = min(b - q * s_h, 0.0), max(b + q * s_h, 0.0)
             rows.append(row)
     cols = ["model", "horizon", "n"] + [f"q_{s}{lev}" for lev in LEVELS for s in ("lo", "hi")]
     return Calibration(pd.DataFrame(rows, columns=cols))

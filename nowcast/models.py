@@ -7,8 +7,9 @@ import pandas as pd
 
 from nowcast.features import ELEC, DriverPeriods, take
 
-MODELS = ("lightgbm", "naive_seasonal", "ratio_yoy", "ratio_12m", "ridge")
-LEARNED = ("lightgbm", "ridge")
+MODELS = ("lightgbm", "naive_seasonal", "ratio_yoy", "ratio_12m", "ridge", "pooled")
+LEARNED = ("lightgbm", "ridge", "pooled")
+BASELINES = ("naive_seasonal", "ratio_yoy", "ratio_12m")
 LGBM_PARAMS = dict(objective="l1", n_estimators=300, num_leaves=15, learning_rate=0.05,
                    min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
                    reg_lambda=1.0, min_data_per_group=20, cat_smooth=10.0, max_bin=63,
@@ -67,9 +68,12 @@ class LearnedModel:
         self.columns: list[str] = []
         self.model = None
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray, weight: np.ndarray | None = None) -> "LearnedModel":
+    def fit(self, X: pd.DataFrame, y: np.ndarray, weight: np.ndarray | None = None, reps: int = 1) -> "LearnedModel":
         self.columns = list(X.columns)
-        if self.kind == "lightgbm":
+        if self.kind == "pooled":
+            from nowcast.pooled import PooledShrunk
+            self.model = PooledShrunk().fit(X, y, weight, reps)
+        elif self.kind == "lightgbm":
             import lightgbm as lgb
             params = dict(LGBM_PARAMS, random_state=self.seed)
             params["min_child_samples"] = int(min(params["min_child_samples"], max(3, len(X) // 20)))
@@ -117,4 +121,10 @@ def _ridge_pipeline(numeric: list[str], categorical: list[str]):
 
 def model_settings() -> dict:
     return {"lightgbm": {k: v for k, v in LGBM_PARAMS.items()}, "ridge": {"alpha": RIDGE_ALPHA, "standardised": True},
+            "pooled": {"prior": "elasticity 1 on elec_total yoy, 0 elsewhere", "prior_rows": _pooled_prior_rows()},
             "target_transform": "log(C_p / C_same period last year)", "y_clip": Y_CLIP}
+
+
+def _pooled_prior_rows() -> float:
+    from nowcast.pooled import PRIOR_ROWS
+    return PRIOR_ROWS

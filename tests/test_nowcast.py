@@ -70,7 +70,7 @@ def backtest(obs):
 
 def test_all_models_present_and_metrics_shape(backtest):
     pred = backtest.predictions
-    assert set(pred["model"]) == set(nowcast.MODELS)
+    assert set(pred["model"]) == set(nowcast.ALL_MODELS)
     for col in ["model", "region", "period", "origin", "horizon", "prediction", "lo90", "hi90", "actual"]:
         assert col in pred.columns
     assert sorted(pred["horizon"].unique()) == [1, 2, 3, 4, 5, 6]
@@ -80,7 +80,7 @@ def test_all_models_present_and_metrics_shape(backtest):
     assert list(m.columns) == ["model", "horizon", "region", "n", "mape", "median_ape", "bias", "coverage80",
                                "coverage90"]
     assert "*" in set(m["region"]) and len(set(m["region"])) == 7
-    assert set(backtest.summary["model"]) == set(nowcast.MODELS)
+    assert set(backtest.summary["model"]) == set(nowcast.ALL_MODELS)
     # With exact drivers and 3 % noise the product model must beat the seasonal naive.
     s = backtest.summary.groupby("model")["mape"].mean()
     assert s["lightgbm"] < s["naive_seasonal"]
@@ -145,7 +145,7 @@ def test_nowcast_monthly_estimates(obs):
     # The fuel series stops with CO2: it must not be a feature of the estimates.
     assert not any("fuel_raw_coal" in key for key in res.settings["features"])
     json.dumps(res.settings)
-    assert set(res.summary["model"]) == set(nowcast.MODELS)
+    assert set(res.summary["model"]) == set(nowcast.ALL_MODELS)
 
 
 def test_annual_target_months_add_up(obs):
@@ -173,7 +173,7 @@ def test_annual_target_months_add_up(obs):
     e0 = elec[elec["region"] == "R00"].set_index("period")["value"]
     np.testing.assert_allclose((r0 / r0.sum()).to_numpy(), (e0 / e0.sum()).reindex(r0.index).to_numpy(), rtol=1e-9)
     bt = nowcast.run_backtest(mixed, origins=3, seed=0)
-    assert set(bt.predictions["model"]) == set(nowcast.MODELS)
+    assert set(bt.predictions["model"]) == set(nowcast.ALL_MODELS)
     assert bt.predictions["period"].str.len().eq(4).all()
 
 
