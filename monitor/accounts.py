@@ -1,0 +1,324 @@
+"""Final accounts, composed (no streamlit): warehouse facts + ledger → ``budget.year_close`` /
+``budget.evaluation`` → stored close versions, approvals and assessments. The CLI ``close`` and the
+pages both call these functions."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+import budget
+from budget import adjustment_rule, config as bconfig, evaluation, year_close
+from budget.periods import annual_gdp
+from monitor import ledger_change
+from warehouse import accounting, budget_books, closes, db, queries, store, users
+
+FUEL_SOURCES = tuple(year_close.lmdi.TCE_PER_UNIT) + (accounting.GRID_INDICATOR,)
+
+
+class CloseError(ValueError):
+    """A close or approval that cannot be done (English and Chinese message)."""
+
+    def __init__(self, message_en: str, message_zh: str):
+        super().__init__(message_en)
+        self.message_en, self.message_zh = message_en, message_zh
+
+
+@dataclass
+class YearClose:
+    year: int
+    province: str | None
+    provisional: bool
+    months_estimated: list[str]
+    rows: pd.DataFrame          # budget.year_close.CLOSE_COLUMNS (+ name_zh, name_en)
+    fuels: pd.DataFrame         # region, indicator, co2 (万吨)
+    data_version: str
+    applied: dict = field(default_factory=dict)   # net adjustments already approved for this year
+
+
+def _province_and_cities(regions: pd.DataFrame) -> tuple[str | None, list[str]]:
+    provinces = regions[regions["level"] == "province"]
+    province = str(provinces["code"].iloc[0]) if len(provinces) == 1 else None
+    mask = (regions["level"] == "city") & ((regions["parent"] == province) if province else True)
+    return province, sorted(regions.loc[mask, "code"].astype(str))
+
+
+def _inputs(con, first_year: int) -> dict:
+    since = f"{first_year}-01"
+    obs = con.execute(
+        "SELECT region, period, indicator, value FROM observations_current WHERE kind = 'statistical' "
+        "AND indicator IN (SELECT unnest(?::TEXT[])) AND period >= ?", [list(FUEL_SOURCES), since]).df()
+    return {
+        "regions": queries.regions(con),
+        "co2": queries.co2_for_budget(con),
+        "drivers": queries.indicator_values(con, list(year_close.DRIVER_INDICATORS), since),
+        "gdp": queries.indicator_values(con, ["gdp"], str(first_year - 1)),
+        "ledger": budget_books.entries(con),
+        "targets": budget_books.intensity_targets(con),
+        "fuels": accounting.account_by_source(obs),
+        "version": queries.data_version(con),
+    }
+
+
+def _compute(inp: dict, year: int, applied: dict) -> YearClose:
+    regions = inp["regions"]
+    province, cities = _province_and_cities(regions)
+    co2 = inp["co2"]
+    with_data = set(co2["region"].astype(str).unique())
+    cities = [c for c in cities if c in with_data]
+    if not cities:
+        raise CloseError("no city has emissions data to close", "没有城市有可决算的排放数据")
+    if inp["ledger"].empty:
+        raise CloseError("no budget plan yet: the ledger is empty", "尚无预算方案：预算账为空")
+    bal = budget.apply(budget.entries_from_frame(inp["ledger"]))
+    budgets = budget.region_budgets(bal, province)
+    if not (budgets["year"] == year).any():
+        raise CloseError(f"no budget for {year}", f"{year} 年没有预算")
+    # undo what earlier approvals of this year already moved, so the rule sees next year as planned
+    budgets = budgets.copy()
+    nxt = budgets["year"] == year + 1
+    budgets.loc[nxt, "budget"] = budgets.loc[nxt, "budget"] - budgets.loc[nxt, "region"].map(applied).fillna(0.0)
+    totals = bal.totals.set_index("year")
+    reserve_next = None
+    if year + 1 in totals.index:
+        reserve_next = float(totals.loc[year + 1, "reserve"]) + float(sum(applied.values()))
+    # approved major projects: separately-listed quota in the year or the next (a plant approved for
+    # next year already strains this one)
+    projects = bal.projects[bal.projects["year"].isin([year, year + 1])]
+    first = min(year - 1, year_close.five_year_period(year)[0])  # the five-year use to date needs the plan years
+    co2y = co2[co2["period"].astype(str).str[:4].astype(int).between(first, year)]
+    rows = year_close.close_year(
+        year, co2y[["region", "period", "value", "kind"]], inp["drivers"], inp["gdp"], budgets, inp["fuels"],
+        cities=cities, province=province, intensity_targets=inp["targets"] if len(inp["targets"]) else None,
+        major_project_regions=set(projects["region"].astype(str)), reserve_next=reserve_next)
+    names = regions.set_index("code")[["name_zh", "name_en"]]
+    rows = rows.join(names, on="region")
+    months = sorted(set(rows.loc[rows["is_province"], "months_estimated"].iloc[0]) |
+                    set(rows.loc[rows["is_province"], "months_missing"].iloc[0])) if province else \
+        sorted({m for v in rows["months_estimated"] for m in v} | {m for v in rows["months_missing"] for m in v})
+    fuels = year_close.fuel_totals(inp["fuels"], cities, province, [year])
+    return YearClose(year, province, bool(months), months, rows, fuels, inp["version"], applied)
+
+
+def _inputs_for(db_path: str | os.PathLike | None, first_year: int) -> dict:
+    with db.connect(db_path) as con:
+        return _inputs(con, first_year)
+
+
+def compute_close(db_path: str | os.PathLike | None, year: int) -> YearClose:
+    """The close of ``year`` from what the warehouse knows now (nothing stored)."""
+    year = int(year)
+    with db.connect(db_path) as con:
+        inp = _inputs(con, year - 1)
+        applied = closes.applied_adjustments(con, year)
+    return _compute(inp, year, applied)
+
+
+def run_close(db_path: str | os.PathLike | None, year: int, user: str | None = None) -> tuple[YearClose, dict, pd.DataFrame]:
+    """Compute and store a new close version; returns (close, {close_id, version}, diff vs the previous version)."""
+    return _store(db_path, compute_close(db_path, year), user)
+
+
+def _store(db_path, close: YearClose, user: str | None) -> tuple[YearClose, dict, pd.DataFrame]:
+    with db.transaction(db_path) as con:
+        prev_id = closes.latest_close_id(con, close.year)
+        previous = closes.close_rows(con, prev_id) if prev_id is not None else None
+        info = closes.store_close(con, close.year, close.rows.drop(columns=["name_zh", "name_en"]), close.fuels,
+                                  provisional=close.provisional, months_estimated=close.months_estimated,
+                                  data_version=close.data_version, rule=adjustment_rule.RULE,
+                                  created_by=user or store.SYSTEM_USER)
+    diff = year_close.diff_closes(previous, close.rows) if previous is not None and len(previous) else \
+        pd.DataFrame(columns=["region", "field", "old", "new"])
+    return close, info, diff
+
+
+def close_and_approve_years(db_path: str | os.PathLike | None, years, user: str | None = None) -> list[int]:
+    """Close and approve several years in order (each close sees the previous approvals); reads the
+    facts once (the demo and bulk re-closes)."""
+    years = [int(y) for y in years]
+    with db.connect(db_path) as con:
+        inp = _inputs(con, min(years) - 1)
+    for y in years:
+        with db.connect(db_path) as con:
+            inp["ledger"], inp["version"] = budget_books.entries(con), queries.data_version(con)
+            applied = closes.applied_adjustments(con, y)
+        _store(db_path, _compute(inp, y, applied), user)
+        approve(db_path, y, user)
+    return years
+
+
+def approve(db_path: str | os.PathLike | None, year: int, user: str | None, close_id: int | None = None,
+            date: str | None = None) -> dict:
+    """Apply the proposed adjustments of a stored close (default: the latest version of ``year``) as
+    ledger entries on ``year + 1``, in one transaction with the approval record. Re-approving after a
+    re-close writes only the difference. Raises CloseError, budget.LedgerError or PermissionDenied."""
+    year = int(year)
+    with db.connect(db_path) as con:
+        cid = close_id if close_id is not None else closes.latest_close_id(con, year)
+        if cid is None:
+            raise CloseError(f"{year} has no stored close: run `close --year {year}` first",
+                             f"{year} 年尚无决算：请先运行 `close --year {year}`")
+        meta = closes.close_meta(con, cid)
+        if meta is None or int(meta["year"]) != year:
+            raise CloseError(f"close {cid} is not a close of {year}", f"决算 {cid} 不属于 {year} 年")
+        if meta.get("approved_by") is not None and not pd.isna(meta.get("approved_by")):
+            raise CloseError(f"close {year} version {meta['version']} is already approved",
+                             f"{year} 年决算第 {meta['version']} 版已经批准")
+        rows = closes.close_rows(con, cid)
+        applied_before = closes.applied_adjustments(con, year)
+    cities = rows[~rows["is_province"].astype(bool)]
+    net_new = {str(r): round(float(a or 0.0), 2) for r, a in zip(cities["region"], cities["adjustment"])}
+    moves = adjustment_rule.ledger_moves(net_new, applied_before)
+    reasons = dict(zip(cities["region"].astype(str), cities["reason_zh"]))
+    entries = []
+    for n, (kind, region, amount) in enumerate(moves, start=1):
+        kw = {"transfer": {"from_region": region, "to_region": bconfig.RESERVE_ACCOUNT},
+              "reserve_release": {"to_region": region}, "adjustment": {"to_region": region}}[kind]
+        entries.append(budget.new_entry(kind, year + 1, amount, user=users.normalize_name(user) or "cli", date=date,
+                                        reason=f"{year}年度决算第{meta['version']}版调节：{reasons.get(region, '')}",
+                                        entry_id=f"close-{year}-v{meta['version']}-{n:03d}", **kw))
+    frame = budget.entries_to_frame(entries)
+    name = closes.approve_close(db_path, cid, user, year, applied_before, net_new, frame,
+                                validate=ledger_change.validate_entries,
+                                check=lambda con, f: ledger_change.check_targets(con, f))
+    return {"year": year, "close_id": int(cid), "version": int(meta["version"]), "approved_by": name,
+            "entries": len(entries), "moved": float(sum(abs(m[2]) for m in moves))}
+
+
+def close_record(close: YearClose) -> dict:
+    """The CLI's JSON: {year, provisional, months_estimated, regions: [...]} (万吨; NaN → None)."""
+    def num(v, nd=4):
+        return None if v is None or (isinstance(v, float) and not np.isfinite(v)) else round(float(v), nd)
+    regions = []
+    for r in close.rows.to_dict(orient="records"):
+        regions.append({
+            "region": r["region"], "budget": num(r["budget"]), "accounted": num(r["accounted"]),
+            "execution_rate": num(r["execution_rate"], 6), "conclusion": r["conclusion"],
+            "lmdi": {f: num(r[f"lmdi_{f}"]) for f in year_close.lmdi.FACTORS},
+            "change_vs_last_year": num(r["change_vs_last_year"]),
+            "proposed_next_budget": num(r["proposed_next_budget"]), "adjustment_reason": r["reason_en"],
+            "adjustment_reason_zh": r["reason_zh"], "adjustment": num(r["adjustment"]),
+            "months_estimated": list(r["months_estimated"]) + list(r["months_missing"]),
+        })
+    return {"year": close.year, "provisional": close.provisional, "months_estimated": close.months_estimated,
+            "regions": regions}
+
+
+# ------------------------------------------------------------------------------------------ five-year close
+@dataclass
+class FiveYearClose:
+    start: int
+    end: int
+    province: str | None
+    rows: pd.DataFrame          # evaluation.indicator_values + scores, grade, rank (+ names)
+    closes: pd.DataFrame        # the year closes of the period, stacked
+    fuels: pd.DataFrame         # region, indicator, co2 over the period
+    sectors: pd.DataFrame       # region, sector, co2 over the period (key emitters; may be empty)
+    entered: pd.DataFrame
+
+
+def compute_five_year(db_path: str | os.PathLike | None, start: int, end: int) -> FiveYearClose:
+    start, end = int(start), int(end)
+    if end < start or end - start > 9:
+        raise CloseError(f"bad period {start}-{end}", f"期间无效：{start}-{end}")
+    with db.connect(db_path) as con:
+        ids = {y: closes.latest_close_id(con, y) for y in range(start, end + 1)}
+        stored = {y: closes.close_rows(con, i) for y, i in ids.items() if i is not None}
+        all_stored = len(stored) == end - start + 1
+        if all_stored:  # every year has its close: its fuels are stored too, no accounting needed
+            inp = {"regions": queries.regions(con), "co2": queries.co2_for_budget(con),
+                   "gdp": queries.indicator_values(con, ["gdp"], str(start - 1)),
+                   "targets": budget_books.intensity_targets(con),
+                   "fuels": pd.concat([closes.close_fuels(con, i) for i in ids.values()], ignore_index=True)}
+        else:
+            inp = _inputs(con, start - 1)
+        applied = {y: closes.applied_adjustments(con, y) for y in range(start, end + 1)}
+        measures = closes.measure_starts(con)
+        errors = closes.estimate_errors(con, start, end)
+        uploads = closes.upload_arrivals(con, start, end)
+        entered = closes.entered_scores(con, start, end)
+        sectors = _sector_totals(con, start, end)
+    # the stored close of each year (its latest version) where there is one, else computed now
+    stacked = pd.concat([stored[y] if y in stored else _compute(inp, y, applied[y]).rows.drop(columns=["name_zh", "name_en"])
+                         for y in range(start, end + 1)], ignore_index=True)
+    province, cities = _province_and_cities(inp["regions"])
+    present = set(stacked["region"].astype(str).unique())
+    cities = [c for c in cities if c in present]
+    base = _compute_base_intensity(inp, start - 1, cities, province)
+    t = inp["targets"]
+    t_end = t[t["year"] == end].drop_duplicates("region", keep="last").set_index("region")["intensity_target"] if len(t) else pd.Series(dtype=float)
+    red = stacked.loc[stacked["deviation"] > bconfig.RED_DEVIATION, ["region", "year"]]
+    vals = evaluation.indicator_values(stacked, start=start, end=end, base_intensity=base, target_end=t_end,
+                                       red_years=red, measures=measures, estimate_errors=errors, uploads=uploads)
+    rows = evaluation.score(vals, entered)
+    rows = rows.join(inp["regions"].set_index("code")[["name_zh", "name_en"]], on="region")
+    if all_stored:
+        fuels = inp["fuels"].groupby(["region", "indicator"], as_index=False)["co2"].sum()
+    else:
+        fuels = year_close.fuel_totals(inp["fuels"], cities, province, list(range(start, end + 1)))
+    return FiveYearClose(start, end, province, rows, stacked, fuels, sectors, entered)
+
+
+def _compute_base_intensity(inp: dict, year: int, cities: list[str], province: str | None) -> pd.Series:
+    co2 = inp["co2"]
+    c = co2[co2["period"].astype(str).str.startswith(str(year)) & co2["region"].isin(cities)]
+    by = c.groupby("region")["value"].sum()
+    g = annual_gdp(inp["gdp"])
+    g = g[g["year"] == year].set_index("region")["value"]
+    if province:
+        by[province] = by.sum()
+        g[province] = g.reindex(cities).sum()
+    return by / g.reindex(by.index)
+
+
+def _sector_totals(con, start: int, end: int) -> pd.DataFrame:
+    try:
+        from warehouse import key_emitters
+
+        reg, yrs = key_emitters.registry(con), key_emitters.emitter_years(con)
+    except Exception:  # noqa: BLE001 - no registry tables yet: no sector figures
+        return pd.DataFrame(columns=["region", "sector", "co2"])
+    if reg.empty or yrs.empty:
+        return pd.DataFrame(columns=["region", "sector", "co2"])
+    y = yrs[(yrs["year"] >= start) & (yrs["year"] <= end)].merge(reg[["code", "region", "sector"]], on="code")
+    return y.groupby(["region", "sector"], as_index=False)["co2"].sum()
+
+
+def run_five_year(db_path: str | os.PathLike | None, start: int, end: int, user: str | None = None) -> tuple[FiveYearClose, dict]:
+    """Compute and store the period's assessment (a new version); returns (result, {assessment_id, version})."""
+    result = compute_five_year(db_path, start, end)
+    with db.transaction(db_path) as con:
+        info = closes.store_assessment(con, start, end, result.rows.drop(columns=["name_zh", "name_en"]),
+                                       {k: w for k, (w, _) in evaluation.INDICATORS.items()},
+                                       created_by=user or store.SYSTEM_USER)
+    return result, info
+
+
+def five_year_record(result: FiveYearClose) -> dict:
+    def num(v, nd=4):
+        return None if v is None or pd.isna(v) else round(float(v), nd)
+    out = []
+    for r in result.rows.to_dict(orient="records"):
+        out.append({
+            "region": r["region"], "five_year_accounted": num(r["five_year_accounted"]),
+            "five_year_budget": num(r["five_year_budget"]), "total_completion": num(r["total_completion"], 6),
+            "intensity_base": num(r["intensity_base"], 6), "intensity_end": num(r["intensity_end"], 6),
+            "intensity_decline": num(r["intensity_decline"], 6),
+            "intensity_target_decline": num(r["intensity_target_decline"], 6),
+            "intensity_completion": num(r["intensity_completion"], 6),
+            "indicators": {k: {"value": num(r.get(_RAW[k]), 6) if _RAW.get(k) else None,
+                               "score": num(r[f"score_{k}"], 2), "weight": evaluation.INDICATORS[k][0],
+                               "source": evaluation.INDICATORS[k][1]} for k in evaluation.INDICATORS},
+            "score": num(r["score"], 2), "coverage": num(r["coverage"], 4), "grade": r["grade"],
+            "grade_zh": evaluation.GRADE_LABELS.get(r["grade"], {}).get("zh"),
+            "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
+            "fuels": {f: num(v) for f, v in result.fuels[result.fuels["region"] == r["region"]][["indicator", "co2"]].itertuples(index=False)},
+        })
+    return {"period": f"{result.start}-{result.end}", "regions": out}
+
+
+_RAW = {"total_target": "total_completion", "intensity_target": "intensity_completion", "budget_accuracy": "budget_accuracy",
+        "alert_response": "alert_response_days", "nowcast_accuracy": "nowcast_mape",
+        "upload_timeliness": "upload_on_time_share"}

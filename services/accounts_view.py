@@ -1,0 +1,123 @@
+"""Final accounts for the pages: cached reads of stored closes and assessments, report bytes, and the
+admin actions (approve a close, re-close, enter a score), each checked against the warehouse first
+(server side) and run through the CLI path in a child process; the CLI checks again in its transaction."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from budget import year_close
+from services import auth
+from services.actions import ActionResult
+from warehouse import budget_books, closes, db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def versions(path: str, version: str, year: int | None = None) -> pd.DataFrame:
+    del version
+    with db.connect(path) as con:
+        return closes.close_versions(con, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def close_rows(path: str, version: str, close_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    del version
+    with db.connect(path) as con:
+        return closes.close_rows(con, close_id), closes.close_fuels(con, close_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def budget_years(path: str, version: str) -> list[int]:
+    del version
+    with db.connect(path) as con:
+        led = budget_books.entries(con)
+    return sorted({int(y) for y in led["year"]}) if len(led) else []
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def assessments(path: str, version: str) -> pd.DataFrame:
+    del version
+    with db.connect(path) as con:
+        return closes.assessment_versions(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def assessment(path: str, version: str, assessment_id: int) -> pd.DataFrame:
+    del version
+    with db.connect(path) as con:
+        return closes.assessment_rows(con, assessment_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def entered(path: str, version: str, start: int, end: int) -> pd.DataFrame:
+    del version
+    with db.connect(path) as con:
+        return closes.entered_scores(con, start, end)
+
+
+def diff(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    return year_close.diff_closes(old, new)
+
+
+def _cli(path: str, *args: str) -> tuple[int, str]:
+    env = dict(os.environ, CARBON_BUDGET_DB=str(Path(path).resolve()))
+    proc = subprocess.run([sys.executable, "-m", "cli.main", "--db", str(path), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    return proc.returncode, (proc.stderr.strip().splitlines() or [""])[-1]
+
+
+def _run(path: str, user: str | None, action: str, *args: str) -> ActionResult:
+    user = auth.require(path, action, user)  # server side, before anything runs
+    code, err = _cli(path, *args, "--user", user)
+    msg = err.removeprefix("refused: ")
+    zh = msg.split(" / ", 1)[1] if " / " in msg else msg
+    return ActionResult(code == 0, {}, zh if code else "", msg.split(" / ", 1)[0] if code else "")
+
+
+def approve(path: str, user: str | None, year: int) -> ActionResult:
+    return _run(path, user, "close_approve", "close", "--year", str(int(year)), "--approve")
+
+
+def reclose(path: str, user: str | None, year: int) -> ActionResult:
+    return _run(path, user, "close_approve", "close", "--year", str(int(year)))
+
+
+def rerun_five_year(path: str, user: str | None, start: int, end: int, score: tuple | None = None) -> ActionResult:
+    extra = ["--score", str(score[0]), str(score[1]), str(float(score[2]))] if score else []
+    return _run(path, user, "assessment_score" if score else "close_approve", "close", "--five-year", f"{start}-{end}", *extra)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def annual_docs(path: str, version: str, close_id: int, year: int, provisional: bool, months: tuple, number: int):
+    from reports import accounts_doc
+
+    rows, fuels = close_rows(path, version, close_id)
+    return accounts_doc.annual_pdf(rows, fuels, year, provisional, list(months), number), accounts_doc.annual_xlsx(rows, fuels)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def five_year_docs(path: str, version: str, assessment_id: int, start: int, end: int):
+    from monitor import accounts
+    from reports import accounts_doc
+
+    result = accounts.compute_five_year(path, start, end)
+    rows = assessment(path, version, assessment_id).join(result.rows.set_index("region")[["name_zh", "name_en"]], on="region")
+    return (accounts_doc.five_year_pdf(rows, result.fuels, start, end, result.closes, result.sectors),
+            accounts_doc.five_year_xlsx(rows, result.fuels, result.closes, result.sectors))
+
+
+def months_list(value) -> list[str]:
+    if isinstance(value, str):
+        try:
+            return list(json.loads(value))
+        except ValueError:
+            return []
+    return list(value) if isinstance(value, (list, tuple)) else []
