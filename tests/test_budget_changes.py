@@ -39,7 +39,7 @@ def test_transfer_moves_budget_between_cities_and_keeps_the_province_total(wh, c
 
 def test_invalid_change_is_refused_and_nothing_is_written(wh, capsys):
     before = file_digest(wh)
-    code = main(["--db", str(wh), "budget", "entry", "--type", "transfer", "--year", "2026", "--amount", "1e9",
+    code = main(["--db", str(wh), "budget", "entry", "--type", "transfer", "--year", "2026", "--amount", "1e6",
                  "--from", "SF05", "--to", "SF07", "--reason", "too much", "--user", "x"])
     assert code == 1 and "insufficient_budget" in capsys.readouterr().err
     assert file_digest(wh) == before
