@@ -11,7 +11,11 @@ Allocation province → cities (纵向分配), :func:`allocation_shares`, by one
 - ``gdp``: share of the cities' GDP in the base year (or of a GDP forecast for the plan year);
 - ``intensity``: city GDP forecast_y × city base intensity × (1 − decline)^(y − base year),
   normalised to shares (a city growing fast at low intensity earns more);
+- ``per_capita``: share of the cities' resident population (``population``: region, period YYYY,
+  value 万人; the latest year before the plan complete for every city);
 - ``mix``: a weighted mix of the above, e.g. ``{"emissions": 0.7, "gdp": 0.3}``.
+
+``history`` is accepted as another name of ``emissions`` (the plan page's name for grandfathering).
 
 :func:`plan_entries` turns a plan and shares into ledger entries (reserve set-aside,
 separately-listed quota, allocations); the budget is never a mutable table.
@@ -28,7 +32,8 @@ from budget import config
 from budget.ledger import LedgerEntry, LedgerError, new_entry
 from budget.periods import annual_complete, annual_gdp, monthly_frame
 
-METHODS = ("emissions", "gdp", "intensity", "mix")
+METHODS = ("emissions", "gdp", "intensity", "per_capita", "mix")
+COMPONENTS = ("emissions", "gdp", "intensity", "per_capita")
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,9 @@ def allocation_shares(
     gdp_growth: float | Mapping[str, float] = 0.05,
     intensity_decline: float | Mapping[str, float] = 0.04,
     gdp_forecast: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+    emissions_annual: pd.DataFrame | None = None,
+    gdp_annual: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Shares of the allocable budget per city and plan year.
 
@@ -99,15 +107,19 @@ def allocation_shares(
     Returns year, region, share (Σ = 1 per year) and one column per component used
     (share_emissions, share_gdp, share_intensity).
     """
+    method = "emissions" if method == "history" else method
     if method not in METHODS:
         raise ValueError(f"unknown allocation method {method!r}; expected one of {METHODS}")
     years = [int(y) for y in years]
     comps = dict(weights or {"emissions": 0.7, "gdp": 0.3}) if method == "mix" else {method: 1.0}
-    bad = set(comps) - {"emissions", "gdp", "intensity"}
+    comps = {("emissions" if k == "history" else k): v for k, v in comps.items()}
+    bad = set(comps) - set(COMPONENTS)
     if bad:
         raise ValueError(f"unknown mix components {sorted(bad)}")
-    emis = annual_complete(monthly_frame(history)) if history is not None else None
-    gdp_a = annual_gdp(gdp) if gdp is not None else None
+    # callers that already hold the annual frames (region, year, value) pass them to save the reshaping
+    emis = emissions_annual if emissions_annual is not None else (
+        annual_complete(monthly_frame(history)) if history is not None else None)
+    gdp_a = gdp_annual if gdp_annual is not None else (annual_gdp(gdp) if gdp is not None else None)
     if cities is None:
         src = emis if emis is not None else gdp_a
         cities = sorted(src["region"].unique())
@@ -161,6 +173,15 @@ def allocation_shares(
             g["raw"] = g["gdp"] * g["region"].map(base_intensity) * (1 - dec) ** (g["year"] - by)
             g["share"] = g.groupby("year")["raw"].transform(lambda s: _normalise(s))
             parts["intensity"] = g[["year", "region", "share"]]
+    if "per_capita" in comps:
+        if population is None:
+            raise ValueError("method 'per_capita' needs population")
+        pop = population[population["period"].astype(str).str.fullmatch(r"\d{4}")]
+        pop = pd.DataFrame({"region": pop["region"].astype(str), "year": pop["period"].astype(str).astype(int),
+                            "value": pop["value"].astype(float)}).drop_duplicates(["region", "year"], keep="last")
+        py = base_year(pop, "population")
+        share = _normalise(pop[pop["year"] == py].set_index("region")["value"].reindex(cities))
+        parts["per_capita"] = pd.DataFrame([(y, r, share[r]) for y in years for r in cities], columns=["year", "region", "share"])
     total_w = sum(comps.values())
     out = pd.DataFrame([(y, r) for y in years for r in cities], columns=["year", "region"])
     out["share"] = 0.0

@@ -304,6 +304,18 @@ def _quarterly_gdp(monthly: np.ndarray, ax: _Axis, rng: np.random.Generator) -> 
     return q * rng.lognormal(0.0, NOISE_SD["gdp"], q.shape), labels
 
 
+def _population(P: pd.DataFrame, ax: _Axis) -> pd.DataFrame:
+    """Resident population (万人) per complete year: base GDP / a per-capita GDP of 6–10 万元 that varies
+    by city, growing 0.3% a year. Deterministic and drawn from no random stream, so adding it changes
+    nothing else in the demo."""
+    years = sorted({int(y) for y in ax.year if (ax.year == y).sum() == 12})
+    per_capita = 6.0 + 4.0 * ((np.arange(len(P)) * 7) % 12) / 11.0
+    base = P["gdp"].to_numpy(dtype=float) / per_capita
+    rows = [(c, str(y), "population", float(round(b * 1.003 ** (y - years[0]), 2)), i)
+            for i, (c, b) in enumerate(zip(P["code"], base)) for y in years]
+    return pd.DataFrame(rows, columns=["region", "period", "indicator", "value", "_city"])
+
+
 def generate_demo(n_cities: int = 12, start: str = "2015-01", as_of: str | None = None,
                   seed: int = 20260101, co2_lag_months: int = 6) -> DemoData:
     """Generate the demo province: deterministic for the same arguments."""
@@ -325,7 +337,8 @@ def generate_demo(n_cities: int = 12, start: str = "2015-01", as_of: str | None 
     tmask = np.ones((len(MONTHLY), ax.T), dtype=bool)
     tmask[[MONTHLY.index(k) for k in FUEL], max(ax.T - co2_lag_months, 0):] = False
     frames = [_long(codes, ax.periods, MONTHLY, [obs[k] for k in MONTHLY], present[:, :, None] & tmask[None]),
-              _long(codes, qlabels, ["gdp"], [gdp], np.ones((n_cities, 1, len(qlabels)), dtype=bool))]
+              _long(codes, qlabels, ["gdp"], [gdp], np.ones((n_cities, 1, len(qlabels)), dtype=bool)),
+              _population(P, ax)]
     observations = pd.concat(frames, ignore_index=True)
     order = np.argsort(observations["_city"].to_numpy(), kind="stable")
     observations = observations.iloc[order].drop(columns="_city").reset_index(drop=True)

@@ -45,13 +45,19 @@ def append_entries(db_path: str | os.PathLike, new: pd.DataFrame,
         existing = entries(con)
         if validate is not None:
             validate(existing[ENTRY_COLUMNS], new[ENTRY_COLUMNS])
-        frame = new[ENTRY_COLUMNS].copy()
-        frame["recorded_at"] = store.now()
-        con.register("_led", frame)
-        con.execute(
-            "INSERT INTO budget_ledger SELECT nextval('ledger_seq'), entry_id, date, \"user\", reason, type, year, "
-            "amount, from_region, to_region, project, recorded_at FROM _led")
-        con.unregister("_led")
+        n = insert_entries(con, new)
+    return n
+
+
+def insert_entries(con: duckdb.DuckDBPyConnection, new: pd.DataFrame) -> int:
+    """Append ledger rows on an open write connection (the caller's transaction has validated them)."""
+    frame = new[ENTRY_COLUMNS].copy()
+    frame["recorded_at"] = store.now()
+    con.register("_led", frame)
+    con.execute(
+        "INSERT INTO budget_ledger SELECT nextval('ledger_seq'), entry_id, date, \"user\", reason, type, year, "
+        "amount, from_region, to_region, project, recorded_at FROM _led")
+    con.unregister("_led")
     return len(frame)
 
 

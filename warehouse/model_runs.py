@@ -67,6 +67,7 @@ def model_inputs(con: duckdb.DuckDBPyConnection, as_of: str | None = None) -> pd
             SELECT *, row_number() OVER (PARTITION BY region, period, indicator
                                          ORDER BY CASE kind WHEN 'verified' THEN 0 ELSE 1 END) AS rn
             FROM observations_current WHERE kind IN ('statistical', 'verified')
+              AND indicator NOT IN (SELECT code FROM indicators WHERE frequency = 'annual')  -- e.g. population: not a monthly driver
         ) WHERE rn = 1
         """
     ).df()
@@ -76,10 +77,12 @@ def model_inputs(con: duckdb.DuckDBPyConnection, as_of: str | None = None) -> pd
 
 
 def period_end(periods: pd.Series) -> pd.Series:
-    """The last month (YYYY-MM) of each period string (month, YYYY-Qn or YYYY)."""
+    """The last month (YYYY-MM) of each period string (month, YYYY-01..02, YYYY-Qn or YYYY)."""
     out = periods.astype(str).copy()
     quarter = out.str.contains("-Q", regex=False)
     year = out.str.len() == 4
     out[quarter] = out[quarter].str[:4] + "-" + (out[quarter].str[-1].astype(int) * 3).astype(str).str.zfill(2)
     out[year] = out[year] + "-12"
+    jan_feb = out.str.endswith("-01..02")   # a combined January–February ends in February
+    out[jan_feb] = out[jan_feb].str[:4] + "-02"
     return out

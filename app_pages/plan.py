@@ -1,0 +1,92 @@
+"""碳预算编制 / Budget plan: approved plans for everyone; comments on drafts for city reporters and
+analysts; scenarios, methods, drafts, revisions and approval for province admins."""
+from __future__ import annotations
+
+
+import streamlit as st
+
+from budget import config
+from services import auth, data, plan_editor, plan_tables as T, plan_view as V
+from services.i18n import lang, name_col, t
+
+path, _ = data.require_warehouse()
+key = V.key(path)
+st.title(t("plan_page"))
+st.caption(t("plan_intro"))
+editor, commenter = auth.can(path, "plan_edit"), auth.can(path, "plan_comment")
+names = dict(zip(*data.regions(path, key, None)[["code", name_col()]].T.values))
+SCEN = {k: T.scenario_name(k) for k in config.PLAN_SCENARIOS}  # labels fixed now: widgets format with plain dicts
+METH = {k: T.method_name(k) for k in config.PLAN_METHODS}
+say = lambda r, done: st.success(done) if r.ok else st.error(t("plan_refused", msg=r.message_zh if lang() == "zh" else r.message_en))
+
+if editor:
+    key = plan_editor.editor(path, key, names, SCEN, METH, say) or key
+
+listing = V.overview(path, key)["plans"]
+if not (editor or commenter):
+    st.info(t("plan_read_only"))
+    listing = listing[listing["approved"].notna()]
+if listing.empty:
+    st.info(t("plan_none"))
+    st.stop()
+c1, c2 = st.columns([3, 1])
+plan_id = c1.selectbox(t("plan_pick"), list(listing["plan_id"]), key="plan_pick")
+detail = V.overview(path, key)["detail"][plan_id]
+vers = detail["versions"] if (editor or commenter) else detail["versions"][detail["versions"]["approved_by"].notna()]
+number = int(c2.selectbox(t("plan_version"), list(vers["version"])[::-1], key="plan_ver"))
+v = V.load(path, key, plan_id, number)
+c = v["content"]
+row = vers.set_index("version").loc[number]
+approved = isinstance(row["approved_by"], str)
+(st.success if approved else st.warning)(t("plan_status_approved", v=number, user=row["approved_by"], when=str(row["approved_at"])[:16])
+                                         if approved else t("plan_status_draft", v=number))
+m = st.columns(5)
+m[0].metric(t("plan_total"), f"{c['total']:,.0f}")
+m[1].metric(t("plan_reserve"), f"{sum(x or 0 for x in c['reserve'].values()):,.0f}")
+m[2].metric(t("plan_quota"), f"{sum(q['amount'] for q in c['quota']):,.0f}")
+m[3].metric(t("plan_scenario"), T.scenario_name(c["scenario"]))
+m[4].metric(t("plan_method"), T.method_name(c["method"]))
+pdf, xlsx = V.documents(path, key, plan_id, number)
+d1, d2 = st.columns(2)
+d1.download_button(t("plan_dl_pdf"), pdf, f"{plan_id}-v{number}.pdf", "application/pdf", key="plan_pdf")
+d2.download_button(t("plan_dl_xlsx"), xlsx, f"{plan_id}-v{number}.xlsx", key="plan_xlsx")
+st.subheader(t("plan_yearly"))
+st.dataframe(T.yearly(c), hide_index=True, width="stretch")
+st.subheader(t("plan_alloc"))
+st.dataframe(T.allocation(c, names), hide_index=True, width="stretch")
+if c["quota"]:
+    st.subheader(t("plan_quota_table"))
+    st.dataframe(T.quota(c, names), hide_index=True, width="stretch")
+st.subheader(t("plan_comments"))
+cm = V.comments(path, key, plan_id)
+st.dataframe(T.comments(cm, names), hide_index=True, width="stretch") if len(cm) else st.caption(t("plan_no_comments"))
+if commenter and not approved:
+    with st.form("plan_comment_form"):
+        st.markdown(f"**{t('plan_comment_head')}**")
+        region = st.selectbox(t("plan_comment_region"), c["members"], format_func=lambda r: names.get(r, r), key="plan_c_region")
+        text = st.text_area(t("plan_comment_text"), key="plan_c_text")
+        amount = st.number_input(t("plan_comment_amount"), 0.0, None, 0.0, 100.0, key="plan_c_amount")
+        if st.form_submit_button(t("plan_comment_send")):
+            say(V.comment(path, auth.current_user()[0], plan_id, number, region, text, amount or None), t("plan_comment_done"))
+st.subheader(t("plan_versions"))
+st.dataframe(T.versions(vers), hide_index=True, width="stretch")
+if len(vers) > 1:
+    a, b = st.columns(2)
+    va = a.selectbox(t("plan_compare"), list(vers["version"]), 0, key="plan_cmp_a")
+    vb = b.selectbox(t("plan_version"), list(vers["version"]), len(vers) - 1, key="plan_cmp_b")
+    from budget.plan_versions import compare
+    st.dataframe(T.compare(compare(V.load(path, key, plan_id, int(va))["content"], V.load(path, key, plan_id, int(vb))["content"]),
+                           names, va, vb), hide_index=True, width="stretch")
+if editor:
+    with st.expander(t("plan_revise")):
+        r1, r2, r3 = st.columns(3)
+        rs = r1.selectbox(t("plan_scenario"), config.PLAN_SCENARIOS, config.PLAN_SCENARIOS.index(c["scenario"]), format_func=SCEN.get, key="plan_r_scen")
+        rm = r2.selectbox(t("plan_method"), config.PLAN_METHODS, config.PLAN_METHODS.index(c["method"]), format_func=METH.get, key="plan_r_meth")
+        rr = r3.slider(t("plan_reserve_share", cap=f"{config.RESERVE_SHARE_MAX:.0%}"), 0.0, config.RESERVE_SHARE_MAX, float(c["reserve_share"]), 0.005, key="plan_r_res")
+        rn = st.text_input(t("plan_note"), key="plan_r_note")
+        if st.button(t("plan_save_revision"), key="plan_r_save"):
+            r = V.revise(path, auth.current_user()[0], plan_id, rn, scenario=rs, method=rm, reserve=rr)
+            say(r, t("plan_saved", plan=plan_id, v=r.payload.get("version")))
+    if not approved and st.button(t("plan_approve_btn", v=number), key="plan_approve", type="primary"):
+        r = V.approve(path, auth.current_user()[0], plan_id, number)
+        say(r, t("plan_approved_done", n=r.payload.get("ledger_entries")))
