@@ -47,6 +47,9 @@ ADVANCE_CAP_SHARE = 0.05
 RESERVE_ACCOUNT = "reserve"
 #: Absolute tolerance (万吨) for "more than the account holds" and balance checks.
 LEDGER_TOLERANCE = 1e-6
+#: Largest plausible single ledger amount (万吨 CO2): 5×10^6 万吨 = 50 Gt, far above any country's yearly
+#: emissions (China ≈ 1.2×10^6 万吨). Larger or non-finite amounts are refused, so sums stay finite.
+LEDGER_MAX_AMOUNT = 5e6
 
 ENTRY_TYPES = (
     "allocation",
@@ -169,6 +172,12 @@ LEDGER_ERROR_MESSAGES = {
     "unknown_type": {"zh": "未知的账目类型：{type}", "en": "Unknown entry type: {type}"},
     "invalid_amount": {"zh": "金额无效：{amount}", "en": "Invalid amount: {amount}"},
     "invalid_year": {"zh": "年份无效：{year}", "en": "Invalid year: {year}"},
+    "amount_too_large": {"zh": "金额 {amount} 超出合理范围（单笔不超过 {max:,.0f} 万吨）；请检查单位（万吨 CO2）",
+                         "en": "Amount {amount} is outside the plausible range (at most {max:,.0f} 10k t per entry); check the unit (10k t CO2)"},
+    "unknown_region": {"zh": "没有代码为“{region}”的地区；请用 `carbon-budget regions load` 载入或检查代码",
+                       "en": "No region with code '{region}'; load it with `carbon-budget regions load` or check the code"},
+    "closed_year": {"zh": "{year} 年已完成年度决算，预算账目不可再变动；请调整下一年度",
+                    "en": "Year {year} is closed (annual final accounts approved); its books cannot change — adjust the next year instead"},
     "missing_field": {"zh": "缺少字段：{field}", "en": "Missing field: {field}"},
     "same_region": {"zh": "调出与调入地区相同：{region}", "en": "Transfer from and to the same region: {region}"},
     "duplicate_entry_id": {"zh": "账目编号重复：{entry_id}", "en": "Duplicate entry id: {entry_id}"},
@@ -204,6 +213,60 @@ LEDGER_ERROR_MESSAGES = {
         "zh": "{year}年账不平：差额 {gap:.4f} 万吨",
         "en": "Books do not balance for {year}: gap {gap:.4f} (10^4 t)",
     },
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Budget plan compilation (碳预算方案编制): budget/scenarios.py, budget/allocation.py
+# The reserve cap of a plan is RESERVE_SHARE_MAX above (the Beijing 5% rule).
+# --------------------------------------------------------------------------------------------
+PLAN_SCENARIOS = ("baseline", "policy", "strengthened")
+PLAN_METHODS = ("history", "gdp", "intensity", "per_capita", "mix")
+#: Yearly path shapes of a five-year total: straight line through the scenario, the scenario's own
+#: shape, or typed in by the user.
+PLAN_PATH_SHAPES = ("linear", "scenario", "typed")
+#: Five-year intensity decline target (强度约束) checked by the scenarios: 18% (14th FYP national).
+PLAN_INTENSITY_TARGET_DECLINE = 0.18
+#: Years of history behind the history share and the fairness "change against the last five years".
+PLAN_HISTORY_YEARS = 5
+#: Relative width of a scenario's 90% band after one year; it widens with sqrt(years ahead).
+PLAN_BAND_CV = 0.015
+#: Key-emitter inclusion threshold (重点排放单位): annual emissions of at least 2.6 万吨 CO2
+#: (≈ 1 万吨 standard coal, the national rule for the carbon market's key emitting units).
+KEY_EMITTER_THRESHOLD = 2.6
+SCENARIO_LABELS = {
+    "baseline": {"zh": "基准情景", "en": "Baseline trend"},
+    "policy": {"zh": "政策情景", "en": "Policy"},
+    "strengthened": {"zh": "强化情景", "en": "Strengthened"},
+}
+METHOD_LABELS = {
+    "history": {"zh": "历史排放法（祖父法）", "en": "Historical share (grandfathering)"},
+    "gdp": {"zh": "GDP 份额法", "en": "GDP share"},
+    "intensity": {"zh": "强度法", "en": "Intensity-based"},
+    "per_capita": {"zh": "人均均等法", "en": "Equal per capita"},
+    "mix": {"zh": "加权混合法", "en": "Weighted mix"},
+}
+PLAN_ERROR_MESSAGES = {
+    "missing_factor": {"zh": "分配方法“{method}”缺少因子：{factor}（{regions}）",
+                       "en": "Method '{method}' is missing a factor: {factor} ({regions})"},
+    "unknown_method": {"zh": "未知的分配方法：{method}", "en": "Unknown allocation method: {method}"},
+    "unknown_scenario": {"zh": "未知的情景：{scenario}", "en": "Unknown scenario: {scenario}"},
+    "bad_weights": {"zh": "混合权重无效：{weights}（须为非负数且和大于 0）",
+                    "en": "Invalid mix weights: {weights} (non-negative, sum above 0)"},
+    "bad_years": {"zh": "规划年份无效：{years}", "en": "Invalid plan years: {years}"},
+    "bad_total": {"zh": "总量无效：{total}", "en": "Invalid total: {total}"},
+    "typed_mismatch": {"zh": "逐年目标之和 {sum:.2f} 万吨不等于五年总量 {total:.2f} 万吨",
+                       "en": "Yearly targets sum to {sum:.2f}, not the five-year total {total:.2f} (10^4 t)"},
+    "no_history": {"zh": "{region} 没有 {year} 年之前的完整年度排放数据", "en": "{region} has no complete year of emissions before {year}"},
+    "no_members": {"zh": "{parent} 没有下级地区", "en": "{parent} has no member regions"},
+    "unknown_region": {"zh": "未知地区：{region}", "en": "Unknown region: {region}"},
+    "bad_project": {"zh": "单列项目无效：{project}", "en": "Invalid separately-listed project: {project}"},
+    "no_units": {"zh": "{region} 没有可分配的{kind}", "en": "{region} has no {kind} to allocate to"},
+    "not_found": {"zh": "没有方案 {plan} 版本 {version}", "en": "No plan {plan} version {version}"},
+    "already_approved": {"zh": "方案 {plan} 已批准版本 {version}", "en": "Plan {plan} version {version} is already approved"},
+    "years_taken": {"zh": "{years} 年已有其他方案下达的预算（{plan}）", "en": "Budgets for {years} come from another plan ({plan})"},
+    "comment_empty": {"zh": "意见须为 1–{max} 个字符", "en": "A comment needs 1-{max} characters"},
+    "comment_amount": {"zh": "申请量无效：{amount}（须为非负有限数）", "en": "Invalid requested amount: {amount} (finite, not negative)"},
 }
 
 

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date as _date
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from budget import config
@@ -148,6 +149,8 @@ def _apply_one(books: _Books, e: LedgerEntry, index: int) -> None:
         raise err("invalid_year", {"year": e.year})
     if not math.isfinite(amount) or (amount == 0 if e.type == "adjustment" else amount <= 0):
         raise err("invalid_amount", {"amount": e.amount})
+    if abs(amount) > config.LEDGER_MAX_AMOUNT:
+        raise err("amount_too_large", {"amount": e.amount, "max": config.LEDGER_MAX_AMOUNT})
     for name in ("user", "date"):
         if _blank(getattr(e, name)):
             raise err("missing_field", {"field": name})
@@ -225,7 +228,7 @@ def _apply_one(books: _Books, e: LedgerEntry, index: int) -> None:
     # The identity must hold after every entry (it does by construction; checked as a guard).
     for y in {year, year + 1} if t == "advance" else {year}:
         gap = books.total[y] - (sum(books.city[y].values()) + books.reserve[y] + sum(books.sl[y].values()))
-        if abs(gap) > config.LEDGER_TOLERANCE * max(1.0, abs(books.total[y])):
+        if not math.isfinite(gap) or abs(gap) > config.LEDGER_TOLERANCE * max(1.0, abs(books.total[y])):
             raise err("unbalanced", {"year": y, "gap": gap})
 
 
@@ -301,9 +304,11 @@ def check_balanced(balances: Balances, tol: float = config.LEDGER_TOLERANCE) -> 
             sums[int(y)] += v
     for y, total, reserve in zip(balances.totals["year"].to_numpy(), balances.totals["province_total"].to_numpy(dtype=float),
                                  balances.totals["reserve"].to_numpy(dtype=float)):
-        if abs(total - (sums[int(y)] + reserve)) > tol * max(1.0, abs(total)) or reserve < -tol:
-            return False
-    return bool((balances.regions["budget"].to_numpy(dtype=float) >= -tol).all())
+        gap = total - (sums[int(y)] + reserve)
+        if not (math.isfinite(total) and math.isfinite(gap)) or abs(gap) > tol * max(1.0, abs(total)) or reserve < -tol:
+            return False  # written so that NaN or inf anywhere fails the check
+    budgets = balances.regions["budget"].to_numpy(dtype=float)
+    return bool(np.isfinite(budgets).all() and (budgets >= -tol).all())
 
 
 def append(entries: Sequence[LedgerEntry], entry: LedgerEntry) -> tuple[LedgerEntry, ...]:
@@ -346,7 +351,7 @@ def entries_from_frame(df: pd.DataFrame) -> list[LedgerEntry]:
     for rec in df.to_dict("records"):
         kw = {k: (None if _blank(rec.get(k)) else rec.get(k)) for k in names}
         kw["year"] = int(kw["year"])
-        kw["amount"] = float(kw["amount"])
+        kw["amount"] = float("nan") if _blank(kw["amount"]) else float(kw["amount"])  # NaN is refused by apply
         kw["reason"] = "" if kw["reason"] is None else str(kw["reason"])
         if kw["date"] is not None and not isinstance(kw["date"], str):  # date / Timestamp from storage
             kw["date"] = kw["date"].isoformat()[:10] if hasattr(kw["date"], "isoformat") else str(kw["date"])

@@ -20,7 +20,22 @@ def _print_json(obj) -> None:
 
 def cmd_demo(args) -> int:
     from demo_province import build as demo
+    from warehouse import users
 
+    held = db.user_content(args.db_path)
+    if held and not args.force:
+        what = ", ".join(f"{k}: {v}" for k, v in held.items())
+        print(f"refused: {args.db_path} holds more than a demo ({what}); `demo` would replace it. "
+              f"Use another --db FILE, or --force (an admin's --user once users exist) / "
+              f"拒绝：{args.db_path} 中已有非示范数据（{what}），`demo` 会整体替换它。请换一个 --db 文件，"
+              f"或加 --force（已设用户时须由管理员 --user 执行）", file=sys.stderr)
+        return EXIT_REJECTED
+    if held.get("users"):
+        try:
+            users.require_role(args.db_path, args.user, "demo_replace")
+        except users.PermissionDenied as exc:
+            print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
+            return EXIT_REJECTED
     info = demo.build(args.db_path, n_cities=args.cities, as_of=args.as_of, seed=args.seed,
                       co2_lag_months=args.co2_lag, with_nowcast=not args.no_nowcast)
     _print_json(info) if args.json else print(
@@ -33,7 +48,7 @@ def cmd_demo(args) -> int:
 def cmd_regions_load(args) -> int:
     from warehouse import regions_io
 
-    result = regions_io.load_regions_file(args.db_path, args.file)
+    result = regions_io.load_regions_file(args.db_path, args.file, user=args.user)
     if result["errors"]:
         for e in result["errors"]:
             print(f"error: {e}", file=sys.stderr)
@@ -42,11 +57,32 @@ def cmd_regions_load(args) -> int:
     return EXIT_OK
 
 
+def parse_known_on(text: str | None):
+    """``--known-on`` as a datetime (YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]); ValueError with a clear message."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"--known-on {text!r} is not a date: use YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' / "
+                         f"--known-on {text!r} 不是日期：请用 YYYY-MM-DD 或 'YYYY-MM-DD HH:MM:SS'") from None
+
+
 def cmd_export(args) -> int:
+    from reports.safe_text import defuse_frame
     from warehouse import queries
 
+    try:
+        known_on = parse_known_on(args.known_on)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     with db.connect(args.db_path) as con:
-        frame = queries.export(con, region=args.region, indicator=args.indicator, kind=args.kind, known_on=args.known_on)
+        frame = queries.export(con, region=args.region, indicator=args.indicator, kind=args.kind,
+                               known_on=None if known_on is None else known_on.isoformat(sep=" "))
+    frame = defuse_frame(frame)  # region codes or batch notes that look like formulas stay text in Excel
     if args.out:
         frame.to_csv(args.out, index=False)
         print(f"{len(frame):,} rows written to {args.out}", file=sys.stderr)
@@ -78,12 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", dest="db_path", default=None, help="warehouse file (default $CARBON_BUDGET_DB or data/warehouse.duckdb)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    d = sub.add_parser("demo", help="build the demo province warehouse (replaces the file)")
+    d = sub.add_parser("demo", help="build the demo province warehouse (refuses to replace one with real data unless --force)")
     d.add_argument("--cities", type=int, default=12)
     d.add_argument("--as-of", default=None, help="last month of driver data, YYYY-MM (default: last complete month)")
     d.add_argument("--seed", type=int, default=20260101)
     d.add_argument("--co2-lag", type=int, default=6, help="months accounted CO2 lags the drivers")
     d.add_argument("--no-nowcast", action="store_true", help="skip the first nowcast run")
+    d.add_argument("--force", action="store_true", help="replace a warehouse that holds more than a demo")
+    d.add_argument("--user", default=None, help="acting admin when --force replaces a warehouse with users")
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_demo)
 
@@ -91,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     rsub = r.add_subparsers(dest="regions_command", required=True)
     rl = rsub.add_parser("load", help="load a CSV code,name_zh,name_en,parent,level")
     rl.add_argument("file")
+    rl.add_argument("--user", default=None, help="acting admin (needed once users exist)")
     rl.set_defaults(func=cmd_regions_load)
 
     for module in command_modules():

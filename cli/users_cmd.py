@@ -45,16 +45,19 @@ def read_password() -> str | None:
 
 def cmd_users_add(args) -> int:
     try:
-        _actor(args.db_path, args.user, "manage_users")
+        if not users.any_users(args.db_path) and args.role != "admin":
+            return _err("first_user_admin", "the first user must be an admin (add one with --role admin), "
+                        "else nobody could manage users", "第一个用户必须是管理员（--role admin），否则无人能管理用户")
+        if users.has_admin(args.db_path) or args.role != "admin":
+            _actor(args.db_path, args.user, "manage_users")
+        # else: no enabled admin exists — whoever owns the warehouse file may add one (the way back in)
         password = read_password()
         if password is None:
             return _err("password_mismatch", "the two passwords differ; nothing was stored", "两次输入的密码不一致，未保存")
-        users.add_user(args.db_path, args.name, args.role, password)
+        users.add_user(args.db_path, args.name, args.role, password, region=args.region)
     except (users.PermissionDenied, users.UserError) as exc:
         return _err(exc.code, exc.message_en, exc.message_zh)
-    print(f"user {args.name} added as {args.role}")
-    if args.role != "admin" and not (users.list_users(args.db_path)["role"] == "admin").any():
-        print("note: there is no admin yet; only an admin can manage users in the app", file=sys.stderr)
+    print(f"user {users.normalize_name(args.name)} added as {args.role}" + (f" for region {args.region}" if args.region else ""))
     return EXIT_OK
 
 
@@ -100,12 +103,13 @@ def cmd_rollback(args) -> int:
 
 
 def add_parsers(sub) -> None:
-    u = sub.add_parser("users", help="app users and roles (viewer, analyst, admin)")
+    u = sub.add_parser("users", help="app users and roles (viewer, reporter, analyst, admin)")
     usub = u.add_subparsers(dest="users_command", required=True)
     a = usub.add_parser("add", help="add a user; the password is prompted for (or one line of stdin)")
     a.add_argument("name")
     a.add_argument("--role", required=True, choices=users.ROLES)
-    a.add_argument("--user", default=None, help="acting admin (needed once users exist)")
+    a.add_argument("--region", default=None, help="scope the user to one region code (required for a reporter)")
+    a.add_argument("--user", default=None, help="acting admin (needed once an admin exists)")
     a.set_defaults(func=cmd_users_add)
     ls = usub.add_parser("list", help="users and roles (no password hashes)")
     ls.add_argument("--json", action="store_true")

@@ -13,6 +13,28 @@ def users_configured(path: str) -> bool:
     return users.any_users(path)
 
 
+@st.cache_resource(show_spinner=False)
+def _guard() -> users.SignInGuard:
+    """One failed-sign-in register per serving process (shared by every session)."""
+    return users.SignInGuard()
+
+
+def sign_in(path: str, user: str, password: str) -> tuple[str | None, str]:
+    """(role, "") when the password is right; (None, message key) when wrong or the name is locked."""
+    import time
+
+    guard = _guard()
+    if guard.locked_for(user) > 0:
+        return None, "auth_locked"
+    role = users.verify(path, user, password)
+    if role is None:
+        guard.failed(user)
+        time.sleep(users.SIGNIN_FAILURE_DELAY)
+        return None, ("auth_locked" if guard.locked_for(user) > 0 else "auth_failed")
+    guard.succeeded(user)
+    return role, ""
+
+
 def current_user() -> tuple[str | None, str | None]:
     info = st.session_state.get(SESSION_USER)
     return (info["name"], info["role"]) if info else (None, None)
@@ -57,9 +79,9 @@ def sidebar(path: str) -> None:
         user = st.text_input(t("auth_name"), key="auth_name")
         password = st.text_input(t("auth_password"), type="password", key="auth_password")
         if st.form_submit_button(t("auth_sign_in_button")):
-            role = users.verify(path, user, password)
+            role, problem = sign_in(path, user, password)
             if role is None:
-                st.error(t("auth_failed"))
+                st.error(t(problem, minutes=users.SIGNIN_LOCK_SECONDS // 60))
             else:
-                st.session_state[SESSION_USER] = {"name": user.strip(), "role": role}
+                st.session_state[SESSION_USER] = {"name": users.normalize_name(user), "role": role}
                 st.rerun()

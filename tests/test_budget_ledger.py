@@ -114,8 +114,17 @@ def test_ledger_property_balanced_and_invalid_changes_nothing(ops):
         assert ok == expected_ok, (t, y, a, frm, to)
         assert check_balanced(bal)
         assert (bal.totals["gap"].abs() < 1e-6).all()
-        if not ok:  # refused: nothing changed
-            assert bal.regions.equals(before.regions) and bal.totals.equals(before.totals)
+        # Refused or not, the books equal the independent oracle's — including the reserve and the
+        # separately-listed totals — so a refusal that changed anything would be caught here.
+        reserves = dict(zip(bal.totals["year"].tolist(), bal.totals["reserve"].tolist()))
+        listed = dict(zip(bal.totals["year"].tolist(), bal.totals["separately_listed"].tolist()))
+        for yy in set(oracle.reserve) | set(reserves):
+            assert abs(reserves.get(yy, 0.0) - oracle.reserve.get(yy, 0.0)) < 1e-6, ("reserve", yy)
+        for yy in set(oracle.sl) | set(listed):
+            assert abs(listed.get(yy, 0.0) - oracle.sl.get(yy, 0.0)) < 1e-6, ("separately listed", yy)
+        if not ok:  # refused: the stored books are exactly what they were before the attempt
+            pd.testing.assert_frame_equal(bal.regions, before.regions)
+            pd.testing.assert_frame_equal(bal.totals, before.totals)
         got = {(int(yy), c): v for yy, c, v in zip(bal.regions["year"], bal.regions["region"], bal.regions["budget"])}
         assert got.keys() >= oracle.city.keys()
         assert all(abs(got[k]) < 1e-9 for k in got.keys() - oracle.city.keys())  # project-only regions
@@ -125,6 +134,31 @@ def test_ledger_property_balanced_and_invalid_changes_nothing(ops):
         for yy, v in oracle.total.items():
             assert abs(totals[yy] - v) < 1e-6
         before = bal
+
+def test_check_balanced_is_false_for_unbalanced_negative_or_non_finite_books():
+    good = apply(tuple(_base_ledger()))
+    assert check_balanced(good)
+
+    bump = [1.0] + [0.0] * (len(good.regions) - 1)
+    one_more = good.regions.assign(budget=good.regions["budget"].to_numpy() + bump)
+    assert not check_balanced(type(good)(totals=good.totals, regions=one_more, projects=good.projects))
+    nan_total = good.totals.assign(province_total=float("nan"))
+    assert not check_balanced(type(good)(totals=nan_total, regions=good.regions, projects=good.projects))
+    inf_city = good.regions.assign(budget=[float("inf")] + good.regions["budget"].tolist()[1:])
+    assert not check_balanced(type(good)(totals=good.totals, regions=inf_city, projects=good.projects))
+    neg = good.regions.assign(budget=good.regions["budget"] - 10_000)
+    shifted = good.totals.assign(province_total=good.totals["province_total"] - 10_000 * 3)
+    assert not check_balanced(type(good)(totals=shifted, regions=neg, projects=good.projects))
+
+
+def test_huge_amounts_twice_cannot_make_the_books_infinite():
+    ledger = tuple(_base_ledger())
+    for n in (920, 921):
+        with pytest.raises(LedgerError) as info:
+            ledger = append(ledger, _e("allocation", 2026, 1e308, n, to_region="A"))
+        assert info.value.code == "amount_too_large"
+    assert check_balanced(apply(ledger))
+
 
 def test_invalid_entries_raise_clear_errors_and_change_nothing():
     ledger = tuple(_base_ledger())
@@ -140,6 +174,9 @@ def test_invalid_entries_raise_clear_errors_and_change_nothing():
         (_e("separately_listed", 2026, 1.0, 907, to_region="A"), "missing_field"),
         (_e("adjustment", 2026, -600.0, 908, to_region="A"), "negative_budget"),
         (_e("allocation", 2026, 1.0, 1, to_region="A"), "duplicate_entry_id"),
+        (_e("allocation", 2026, 1e308, 909, to_region="A"), "amount_too_large"),
+        (_e("allocation", 2026, float("nan"), 910, to_region="A"), "invalid_amount"),
+        (_e("allocation", 2026, float("inf"), 911, to_region="A"), "invalid_amount"),
     ]
     for entry, code in cases:
         with pytest.raises(LedgerError) as info:

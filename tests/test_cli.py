@@ -97,7 +97,8 @@ def test_status_json_has_every_field_and_all_statuses(demo_db, capsys):
 
 def test_status_bad_as_of_is_a_clear_error(demo_db, capsys):
     code, _, err = run(["--db", str(demo_db), "status", "--as-of", "2026-13"], capsys)
-    assert code == 1 and "YYYY-MM" in err or "01..12" in err
+    assert code == 1
+    assert "YYYY-MM" in err or "01..12" in err
 
 
 def test_nowcast_json_shape(demo_db, tmp_path, capsys):

@@ -30,7 +30,7 @@ def test_password_is_never_stored_in_clear(empty_db):
     raw = b"".join(p.read_bytes() for p in (Path(empty_db), Path(str(empty_db) + ".wal")) if p.exists())
     assert PASSWORD.encode("utf-8") not in raw
     listed = users.list_users(empty_db)
-    assert list(listed.columns) == ["name", "role", "created_at", "disabled"]
+    assert list(listed.columns) == ["name", "role", "created_at", "disabled", "region"]
     assert "$argon2" not in listed.to_csv()
 
 

@@ -133,3 +133,27 @@ def first_row(result: duckdb.DuckDBPyConnection) -> tuple | None:
     before the connection runs anything else (``fetchone`` would leave it unfinished)."""
     rows = result.fetchall()
     return rows[0] if rows else None
+
+
+def user_content(path: str | os.PathLike) -> dict[str, int]:
+    """What a warehouse holds beyond what ``carbon-budget demo`` writes: users, uploads/regions/rollbacks,
+    ledger entries made by people. Empty for a missing file or a demo-only warehouse.
+    A file that cannot be opened as a warehouse counts as ``{"unreadable": 1}``."""
+    p = db_path(path)
+    if not p.exists():
+        return {}
+    try:
+        with connect(p) as con:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            out = {}
+            if "users" in tables:
+                out["users"] = con.execute("SELECT count(*) FROM users").fetchall()[0][0]
+            if "batches" in tables:
+                out["batches"] = con.execute("SELECT count(*) FROM batches WHERE origin NOT IN "
+                                             "('demo', 'accounting', 'nowcast')").fetchall()[0][0]
+            if "budget_ledger" in tables:
+                out["ledger_entries"] = con.execute(
+                    "SELECT count(*) FROM budget_ledger WHERE \"user\" <> 'system'").fetchall()[0][0]
+    except duckdb.Error:
+        return {"unreadable": 1}
+    return {k: int(v) for k, v in out.items() if v}

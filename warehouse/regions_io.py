@@ -6,7 +6,7 @@ import os
 
 import pandas as pd
 
-from warehouse import catalog, db, store
+from warehouse import catalog, db, store, users
 
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "level"]
 
@@ -33,8 +33,9 @@ def check_regions(frame: pd.DataFrame) -> list[str]:
     return errors
 
 
-def load_regions_file(path: str | os.PathLike, file: str | os.PathLike) -> dict:
-    """Validate and load a regions CSV; nothing is stored when any row is wrong."""
+def load_regions_file(path: str | os.PathLike, file: str | os.PathLike, user: str | None = None) -> dict:
+    """Validate and load a regions CSV; nothing is stored when any row is wrong or ``user`` may not
+    (an admin once users exist, checked in the transaction that writes)."""
     try:
         raw = open(file, "rb").read()
         frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -44,7 +45,12 @@ def load_regions_file(path: str | os.PathLike, file: str | os.PathLike) -> dict:
     errors = check_regions(frame)
     if errors:
         return {"loaded": 0, "errors": errors}
-    with db.transaction(path) as con:
-        n = store.upsert_regions(con, frame)
-        store.new_batch(con, origin="regions", source_name=os.path.basename(str(file)), rows_in=n, rows_loaded=n)
+    try:
+        with db.transaction(path) as con:
+            actor = users.authorize(con, user, "regions_load")
+            n = store.upsert_regions(con, frame)
+            store.new_batch(con, origin="regions", created_by=actor, source_name=os.path.basename(str(file)),
+                            rows_in=n, rows_loaded=n)
+    except users.PermissionDenied as exc:
+        return {"loaded": 0, "errors": [f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}"]}
     return {"loaded": n, "errors": []}

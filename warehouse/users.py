@@ -1,7 +1,14 @@
 """App users, roles and permissions (argon2 password hashes; the password itself is never kept).
 
-Roles are ordered admin ≥ analyst ≥ viewer. ``PERMISSIONS`` is the one table that says which role an
-action needs; the CLI and the pages ask ``require_role`` / ``can`` rather than comparing roles.
+Roles are ordered admin ≥ analyst ≥ reporter ≥ viewer. ``PERMISSIONS`` is the one table that says which
+role an action needs; the CLI and the pages ask ``authorize`` / ``require_role`` / ``can`` rather than comparing
+roles. A user may be scoped to one region (``users.region``; NULL = province-wide): a scoped user acts only on
+that region and the regions below it, whatever the role.
+
+Names are normalised (NFKC: full-width letters and digits become ASCII; whitespace trimmed and collapsed)
+before they are stored or compared, so "ａｄｍｉｎ " and "admin" are one user, and records carry the name as
+stored. The CLI's ``--user NAME`` is not a password check: whoever runs the CLI owns the warehouse file
+(see README, "Users"); the app signs users in with their password.
 """
 from __future__ import annotations
 
@@ -16,17 +23,35 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from warehouse import db
 
-ROLES = ("viewer", "analyst", "admin")                     # lowest to highest
+ROLES = ("viewer", "reporter", "analyst", "admin")         # lowest to highest
 RANK = {role: i for i, role in enumerate(ROLES)}
 PERMISSIONS = {                                             # action -> lowest role allowed
     "view": "viewer",
+    "plan_comment": "reporter",       # answer a draft plan for one's own city
+    "measure_edit": "reporter",       # keep one's own city's measures
+    "measure_report": "reporter",     # progress reports on one's own city's measures
+    "application_submit": "reporter",  # separately-listed quota / advance applications
     "upload": "analyst",
     "rollback": "analyst",
+    "registry_upload": "analyst",
+    "meter_upload": "analyst",
+    "plan_edit": "admin",
+    "plan_approve": "admin",
+    "measure_review": "admin",
+    "application_review": "admin",
+    "close_approve": "admin",
+    "assessment_score": "admin",
     "budget_change": "admin",
+    "regions_load": "admin",
+    "demo_replace": "admin",
     "manage_users": "admin",
 }
 MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 64
+SIGNIN_MAX_FAILURES = 5        # failed sign-ins for one name within the window …
+SIGNIN_WINDOW_SECONDS = 900    # … lock that name for SIGNIN_LOCK_SECONDS
+SIGNIN_LOCK_SECONDS = 300
+SIGNIN_FAILURE_DELAY = 1.0     # seconds every failed attempt waits before it is answered
 
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
@@ -68,20 +93,32 @@ def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _norm(name: str | None) -> str:
-    return unicodedata.normalize("NFKC", str(name or "")).strip()
+    """The canonical spelling of a user name (NFKC, whitespace trimmed and collapsed)."""
+    return " ".join(unicodedata.normalize("NFKC", str(name or "")).split())
+
+
+normalize_name = _norm
 
 
 def _check_name(name: str) -> str:
+    raw = unicodedata.normalize("NFKC", str(name or "")).strip()
     name = _norm(name)
-    if not name or len(name) > MAX_NAME_LENGTH or any(unicodedata.category(c)[0] in "CZ" and c != " " for c in name):
+    if not name or len(name) > MAX_NAME_LENGTH or any(unicodedata.category(c)[0] in "CZ" and c != " " for c in raw):
         raise UserError("bad_name", f"user names are 1-{MAX_NAME_LENGTH} printable characters",
                         f"用户名须为 1-{MAX_NAME_LENGTH} 个可打印字符")
     return name
 
 
-def add_user(db_path: str | os.PathLike, name: str, role: str, password: str) -> None:
-    """Add a user with an argon2 hash of ``password`` (the password is neither stored nor logged)."""
+def add_user(db_path: str | os.PathLike, name: str, role: str, password: str, region: str | None = None) -> None:
+    """Add a user with an argon2 hash of ``password`` (the password is neither stored nor logged).
+
+    ``region`` scopes the user to one region code (it must exist); a reporter must have one.
+    """
     name = _check_name(name)
+    region = _norm(region) or None
+    if role == "reporter" and region is None:
+        raise UserError("region_required", "a reporter is scoped to one region: give --region CODE",
+                        "市级填报人须限定一个地区：请用 --region 指定地区代码")
     if role not in RANK:
         raise UserError("bad_role", f"unknown role {role!r}; use one of {', '.join(ROLES)}",
                         f"未知角色 {role!r}；可选：{', '.join(ROLES)}")
@@ -92,7 +129,10 @@ def add_user(db_path: str | os.PathLike, name: str, role: str, password: str) ->
     with db.transaction(db_path) as con:
         if con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchall()[0][0]:
             raise UserError("user_exists", f"user {name!r} already exists", f"用户 {name!r} 已存在")
-        con.execute("INSERT INTO users VALUES (?, ?, ?, ?, false)", [name, role, hashed, datetime.now()])
+        if region is not None and not con.execute("SELECT count(*) FROM regions WHERE code = ?", [region]).fetchall()[0][0]:
+            raise UserError("unknown_region", f"no region with code {region!r}", f"没有代码为 {region!r} 的地区")
+        con.execute("INSERT INTO users (name, role, password_hash, created_at, disabled, region) "
+                    "VALUES (?, ?, ?, ?, false, ?)", [name, role, hashed, datetime.now(), region])
 
 
 def set_disabled(db_path: str | os.PathLike, name: str, disabled: bool = True) -> None:
@@ -132,6 +172,39 @@ def verify(db_path: str | os.PathLike, name: str, password: str) -> str | None:
     return row[0]
 
 
+class SignInGuard:
+    """Failed sign-ins per (normalised) name, kept by the serving process: after ``SIGNIN_MAX_FAILURES``
+    failures within ``SIGNIN_WINDOW_SECONDS`` the name is locked for ``SIGNIN_LOCK_SECONDS``, and every
+    failure is answered only after ``SIGNIN_FAILURE_DELAY`` seconds. Thread-safe; time is injectable."""
+
+    def __init__(self, clock=None):
+        import threading
+        import time as _time
+
+        self._clock = clock or _time.monotonic
+        self._lock = threading.Lock()
+        self._fails: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def locked_for(self, name: str) -> float:
+        """Seconds the name stays locked (0 when it may try)."""
+        with self._lock:
+            return max(0.0, self._locked_until.get(_norm(name), 0.0) - self._clock())
+
+    def failed(self, name: str) -> None:
+        key, now = _norm(name), self._clock()
+        with self._lock:
+            recent = [t for t in self._fails.get(key, []) if now - t < SIGNIN_WINDOW_SECONDS] + [now]
+            self._fails[key] = recent
+            if len(recent) >= SIGNIN_MAX_FAILURES:
+                self._locked_until[key] = now + SIGNIN_LOCK_SECONDS
+                self._fails[key] = []
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._fails.pop(_norm(name), None)
+
+
 def any_users(db_path: str | os.PathLike) -> bool:
     """Whether any user (enabled or not) exists; with none, the app and CLI run without sign-in."""
     if not db.db_path(db_path).exists():
@@ -144,15 +217,29 @@ def any_users_con(con: duckdb.DuckDBPyConnection) -> bool:
     return _has_table(con) and con.execute("SELECT count(*) FROM users").fetchall()[0][0] > 0
 
 
+def has_admin(db_path: str | os.PathLike) -> bool:
+    """Whether an enabled admin exists (while none does, the file's owner may add one from the CLI)."""
+    frame = list_users(db_path)
+    return bool(((frame["role"] == "admin") & ~frame["disabled"].astype(bool)).any()) if len(frame) else False
+
+
+def user_region(con: duckdb.DuckDBPyConnection, user: str | None) -> str | None:
+    """The region a user is scoped to (None: province-wide or unknown)."""
+    if not user or not _has_table(con):
+        return None
+    row = db.first_row(con.execute("SELECT region FROM users WHERE name = ?", [_norm(user)]))
+    return row[0] if row else None
+
+
 def list_users(db_path: str | os.PathLike) -> pd.DataFrame:
-    """name, role, created_at, disabled (never the hashes)."""
-    empty = pd.DataFrame(columns=["name", "role", "created_at", "disabled"])
+    """name, role, created_at, disabled, region (never the hashes)."""
+    empty = pd.DataFrame(columns=["name", "role", "created_at", "disabled", "region"])
     if not db.db_path(db_path).exists():
         return empty
     with db.connect(db_path) as con:
         if not _has_table(con):
             return empty
-        return con.execute("SELECT name, role, created_at, disabled FROM users ORDER BY name").df()
+        return con.execute("SELECT name, role, created_at, disabled, region FROM users ORDER BY name").df()
 
 
 def check_role(con: duckdb.DuckDBPyConnection, user: str | None, role_needed: str) -> str:
@@ -170,6 +257,39 @@ def check_role(con: duckdb.DuckDBPyConnection, user: str | None, role_needed: st
         raise PermissionDenied("role_insufficient", f"{user!r} is a {role}; this needs a {needed} or higher",
                                f"{user!r} 的角色为 {role}，此操作需要 {needed} 或更高角色")
     return role
+
+
+def _in_scope(con: duckdb.DuckDBPyConnection, scope: str, region: str) -> bool:
+    """Whether ``region`` is ``scope`` or lies below it in the region tree."""
+    seen, code = set(), region
+    while code and code not in seen:
+        if code == scope:
+            return True
+        seen.add(code)
+        row = db.first_row(con.execute("SELECT parent FROM regions WHERE code = ?", [code]))
+        code = row[0] if row else None
+    return False
+
+
+def authorize(con: duckdb.DuckDBPyConnection, user: str | None, action: str, region: str | None = None) -> str:
+    """Who acts, checked inside the transaction that writes: the stored name of ``user``.
+
+    With no users configured the warehouse belongs to whoever runs the CLI: allowed, as ``user`` or "cli".
+    Otherwise the user must exist, be enabled, hold the role ``action`` needs, and — when scoped to a
+    region — act only on that region or below (``region`` None on a scoped user's action is refused for
+    actions above viewer, since such an action concerns the whole province).
+    """
+    if not any_users_con(con):
+        return _norm(user) or "cli"
+    check_role(con, user, action)
+    name = _norm(user)
+    scope = user_region(con, name)
+    if scope is not None and needed_role(action) != "viewer":
+        if region is None or not _in_scope(con, scope, str(region)):
+            target = region or "the whole province / 全省"
+            raise PermissionDenied("out_of_scope", f"{name!r} may act only on region {scope}, not {target}",
+                                   f"{name!r} 仅可办理地区 {scope} 的事项，不能办理 {target}")
+    return name
 
 
 def require_role(db_path: str | os.PathLike, user: str | None, role_needed: str) -> str:
