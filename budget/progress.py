@@ -27,8 +27,10 @@ PROGRESS_COLUMNS = [
     "used_last_year", "yoy_change", "intensity", "intensity_last_year", "intensity_change", "intensity_target",
     "intensity_gap", "five_year_budget", "five_year_used", "five_year_schedule", "five_year_execution",
     "five_year_deviation", "rank", "previous_as_of", "previous_deviation", "previous_status", "previous_level",
-    "previous_rank", "rank_change",
+    "previous_rank", "rank_change", "previous_intensity_change", "previous_yoy_change", "previous_p_overspend",
 ]
+
+PREVIOUS_METRICS = ("intensity_change", "yoy_change", "p_overspend")
 
 
 def _budget_table(budgets: pd.DataFrame, regions: list[str], cities: list[str], province: str | None,
@@ -120,9 +122,11 @@ def _core(monthly: pd.DataFrame, budgets: pd.DataFrame, year: int, month: int, c
     with np.errstate(invalid="ignore", divide="ignore"):
         rest_mean = np.where(rest_has, prev0[:, month:], 0.0).sum(axis=1) / rest_valid.sum(axis=1)
     last_rest_avg = np.where((month < 12) & rest_has.all(axis=1) & (rest_valid.sum(axis=1) > 0), rest_mean, np.nan)
+    split_pair = grid.prev_combined & grid.has[:, 0] & ~grid.has[:, 1]   # last year's Jan–Feb total vs this Jan alone
+    last_rest_avg = np.where(grid.prev_combined & (month < 2), np.nan, last_rest_avg)
     cut = (budget - used) / (12 - month) if month < 12 else np.full(n, np.nan)
     same_ok = (n_months > 0) & ~(grid.has & ~grid.prev_has).any(axis=1)
-    used_ly = np.where(same_ok, np.where(grid.has & grid.prev_has, prev0, 0.0).sum(axis=1), np.nan)
+    used_ly = np.where(same_ok & ~split_pair, np.where(grid.has & grid.prev_has, prev0, 0.0).sum(axis=1), np.nan)
     intensity = intensity_ly = np.full(n, np.nan)
     if gdp_q is not None:
         intensity, intensity_ly = _intensity(grid, gdp_q, year, month)
@@ -243,6 +247,8 @@ def compute_progress(
     for col in ("previous_as_of", "previous_deviation", "previous_status", "previous_level"):
         cur[col] = None if col != "previous_deviation" else np.nan
     cur["previous_rank"] = pd.array([pd.NA] * len(cur), dtype="Int64")
+    for col in PREVIOUS_METRICS:  # so every ranking, not only the deviation one, knows last quarter's rank
+        cur[f"previous_{col}"] = np.nan
     if with_previous:
         py, pm = previous_quarter_end(year, month)
         has_budget = budgets[budgets["year"] == py]
@@ -254,5 +260,7 @@ def compute_progress(
             cur["previous_status"] = cur["region"].map(prev["status"])
             cur["previous_level"] = cur["region"].map(prev["warning_level"])
             cur["previous_rank"] = cur["region"].map(prev["rank"]).astype("Int64")
+            for col in PREVIOUS_METRICS:
+                cur[f"previous_{col}"] = cur["region"].map(prev[col]).astype(float)
     cur["rank_change"] = (cur["previous_rank"] - cur["rank"]).astype("Int64")
     return cur[PROGRESS_COLUMNS].reset_index(drop=True)

@@ -34,7 +34,7 @@ import pandas as pd
 from budget import config
 from budget.periods import month_label, monthly_frame
 
-PATH_COLUMNS = ["region", "period", "month", "kind", "value", "sd", "lo90", "hi90", "cumulative", "horizon"]
+PATH_COLUMNS = ["region", "period", "month", "kind", "value", "sd", "lo90", "hi90", "cumulative", "horizon", "span"]
 SUMMARY_COLUMNS = ["projected_total", "projected_sd", "projected_lo90", "projected_hi90", "trend", "last_data_month"]
 MONTHS = np.arange(1, 13)
 
@@ -79,6 +79,9 @@ class Grid:
     band_sd: np.ndarray    # float: sd of an estimated month's band (0 otherwise)
     prev_has: np.ndarray   # bool: month present in Y−1
     prev_value: np.ndarray
+    # bool (R,): January–February of Y (of Y−1) is one combined value, laid as Jan 0 + Feb total
+    combined: np.ndarray | None = None
+    prev_combined: np.ndarray | None = None
 
 
 def monthly_grid(monthly: pd.DataFrame, regions: list, year: int, month: int) -> Grid:
@@ -88,12 +91,15 @@ def monthly_grid(monthly: pd.DataFrame, regions: list, year: int, month: int) ->
     y = monthly["year"].to_numpy()
     mo = monthly["month"].to_numpy()
     ok = (r >= 0) & (mo >= 1) & (mo <= 12)
-    cur = ok & (y == year) & (mo <= month)
+    span = monthly["span"].notna().to_numpy(bool) if "span" in monthly.columns else np.zeros(len(monthly), bool)
+    cur = ok & (y == year) & (mo <= month) & ~(span & (month < 2))   # a Jan–Feb total is known from Feb on
     prev = ok & (y == year - 1)
     value = monthly["value"].to_numpy(dtype=float)
     g = Grid(regions, np.zeros((n, 12), bool), np.full((n, 12), np.nan), np.zeros((n, 12), bool),
              np.full((n, 12), "statistical", dtype=object), np.zeros((n, 12)), np.zeros((n, 12), bool),
-             np.full((n, 12), np.nan))
+             np.full((n, 12), np.nan), np.zeros(n, bool), np.zeros(n, bool))
+    g.combined[r[cur & span]] = True
+    g.prev_combined[r[prev & span]] = True
     rc, mc = r[cur], mo[cur] - 1
     g.has[rc, mc] = True
     g.value[rc, mc] = value[cur]
@@ -119,6 +125,7 @@ class Projection:
     horizon: np.ndarray
     cumulative: np.ndarray
     summary: pd.DataFrame
+    span: np.ndarray | None = None   # bool (R,): months 1–2 form one combined (or one projected) element
 
 
 def seq_sum(a: np.ndarray) -> np.ndarray:
@@ -135,6 +142,10 @@ def project_grid(g: Grid, year: int) -> Projection:
     pair = known & g.prev_has
     from_right = np.cumsum(pair[:, ::-1], axis=1)[:, ::-1]
     pairs = pair & (from_right <= config.TREND_MONTHS)
+    jf = _jan_feb(g, n)
+    if jf.any():  # a combined Jan–Feb enters the trend whole (both months paired in both years) or not at all
+        whole = pair[jf, 0] & pair[jf, 1] & (pairs[jf, 0] | pairs[jf, 1])
+        pairs[jf, 0] = pairs[jf, 1] = whole
     has_pairs = pairs.any(axis=1)
     prev_sum = np.where(pairs, np.nan_to_num(g.prev_value, nan=0.0), 0.0).sum(axis=1)
     cur_sum = np.where(pairs, np.nan_to_num(g.value, nan=0.0), 0.0).sum(axis=1)
@@ -147,6 +158,13 @@ def project_grid(g: Grid, year: int) -> Projection:
         fallback = np.where(cnt > 0, np.where(valid, g.value, 0.0).sum(axis=1) / cnt, np.nan)
     base_ok = g.prev_has & np.isfinite(g.prev_value)
     proj_value = np.where(base_ok, g.prev_value * trend[:, None], fallback[:, None])
+    if g.prev_combined is not None and g.prev_combined.any():
+        # last year's Jan–Feb was one total: the unknown month of the pair takes the rest of it × trend
+        pc = g.prev_combined
+        total = np.nan_to_num(g.prev_value[:, 0]) + np.nan_to_num(g.prev_value[:, 1])
+        for a, b in ((0, 1), (1, 0)):
+            one = pc & known[:, a] & ~known[:, b]
+            proj_value[one, b] = np.maximum(total[one] * trend[one] - np.nan_to_num(g.value[one, a]), 0.0)
     horizon = np.where(MONTHS[None, :] > last_known[:, None], MONTHS[None, :] - last_known[:, None], 1)
     with np.errstate(invalid="ignore"):
         proj_sd = np.where(np.isfinite(proj_value),
@@ -170,7 +188,17 @@ def project_grid(g: Grid, year: int) -> Projection:
     }, index=pd.Index(list(g.regions), name="region"))
     if n == 0:
         summary = summary.astype({c: float for c in SUMMARY_COLUMNS[:-1]})
-    return Projection(kind, value, sd, horizon, cumulative, summary)
+    span = (g.combined if g.combined is not None else np.zeros(n, bool)) | (jf & ~known[:, 0] & ~known[:, 1])
+    return Projection(kind, value, sd, horizon, cumulative, summary, span)
+
+
+def _jan_feb(g: Grid, n: int) -> np.ndarray:
+    """(R,) bool: Jan–Feb of Y or Y−1 is a combined value."""
+    out = np.zeros(n, bool)
+    for a in (g.combined, g.prev_combined):
+        if a is not None:
+            out |= a
+    return out
 
 
 def run_out_months(cumulative: np.ndarray, budget, year: int) -> list:
@@ -192,7 +220,16 @@ def _path_frame(p: Projection, regions: list, year: int) -> pd.DataFrame:
         "kind": p.kind.ravel().tolist(),
         "value": value, "sd": sd, "lo90": value - config.Z90 * sd, "hi90": value + config.Z90 * sd,
         "cumulative": p.cumulative.ravel(), "horizon": p.horizon.ravel(),
+        "span": _span_labels(p, n, year),
     }, columns=PATH_COLUMNS)
+
+
+def _span_labels(p: Projection, n: int, year: int) -> list:
+    """'YYYY-01..02' on months 1 and 2 of a region whose Jan–Feb is one element, else None."""
+    lab = np.full((n, 12), None, dtype=object)
+    if p.span is not None and p.span.any():
+        lab[p.span, :2] = f"{int(year):04d}-01..02"
+    return lab.ravel().tolist()
 
 
 def project_region(monthly: pd.DataFrame, year: int, month: int) -> tuple[pd.DataFrame, dict]:
@@ -242,6 +279,10 @@ def province_monthly(monthly: pd.DataFrame, cities: list[str], province: str) ->
     out["lo90"] = np.where(est, out["value"] - config.Z90 * sd_arr, np.nan)
     out["hi90"] = np.where(est, out["value"] + config.Z90 * sd_arr, np.nan)
     out["period"] = [month_label(y, mm) for y, mm in zip(out["year"], out["month"])]
+    if "span" in m.columns:  # a city's combined Jan–Feb makes the province's Jan–Feb one element too
+        years = set(m.loc[m["span"].notna(), "year"].tolist())
+        out["span"] = [f"{int(y):04d}-01..02" if (y in years and mm <= 2) else None
+                       for y, mm in zip(out["year"], out["month"])]
     return out
 
 

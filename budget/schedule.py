@@ -4,6 +4,8 @@ The seasonal pattern of a region is the mean, over its last ``config.SEASONAL_YE
 years before the monitored year, of each month's share of that year's total. The schedule
 progress at month m is the cumulative share of months 1..m (exactly 1 at month 12). A region with
 no complete year falls back to the linear schedule m/12, which is always reported beside it.
+A year whose January–February is one combined value (``span``) gives the pair's share; January's
+part of it comes from the region's monthly years (half each when it has none).
 All regions are computed together (one group-by over region, year, month).
 """
 from __future__ import annotations
@@ -46,7 +48,16 @@ def seasonal_pattern(monthly: pd.DataFrame, year: int, years: int = config.SEASO
         reg = wide.index.get_level_values("region")
         first = np.flatnonzero(np.r_[True, reg[1:] != reg[:-1]])
         size = np.diff(np.r_[first, len(reg)])
+        pair = w[:, 0] + w[:, 1]
+        if "span" in h.columns:   # a combined Jan–Feb year tells the pair's share, not January's
+            comb = h[h["span"].notna()].groupby(["region", "year"]).size()
+            w[wide.index.isin(comb.index), :2] = np.nan
         mean = np.add.reduceat(np.nan_to_num(w, nan=0.0), first, axis=0) / np.add.reduceat(~np.isnan(w), first, axis=0)
+        pair_mean = np.add.reduceat(pair, first) / size
+        with np.errstate(invalid="ignore", divide="ignore"):
+            jan = mean[:, 0] / (mean[:, 0] + mean[:, 1])   # January's part of the pair from monthly years
+        jan = np.where(np.isfinite(jan), jan, 0.5)          # no monthly year at all: half each
+        mean[:, 0], mean[:, 1] = pair_mean * jan, pair_mean * (1 - jan)
         mean = mean / mean.sum(axis=1, keepdims=True)
         rows = pd.Index(regions).get_indexer(reg[first])
         shares[rows] = mean

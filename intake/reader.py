@@ -13,15 +13,17 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from intake import limits
 from intake.templates import HEADER_NAMES, IGNORED_HEADERS, message
 
 ROW_COLUMNS = ["row", "region", "period", "indicator", "value", "unit", "column", "unit_column"]
 HEADER_SCAN_ROWS = 30
-MAX_UNZIPPED = 250 * 1024 * 1024
+MAX_UNZIPPED = limits.MAX_UNZIPPED
 _NORM_DROP = re.compile(r"[\s_\-:：·.]+")
 _UNIT_HINT = re.compile(r"瓦时|瓦小时|wh|吨|^t$|^kt$|^mt$|元|立方米|m3|m³|箱|单位", re.I)
 _UNIT_SPLIT = re.compile(r"^(.*?)\s*[(（\[【]\s*(?:单位\s*[:：]\s*)?([^()（）\[\]【】]+?)\s*[)）\]】]\s*$")
@@ -78,7 +80,7 @@ def _mb(n: int) -> str:
 
 
 def read_upload(data: bytes, filename: str, sheet: str | None = None,
-                max_bytes: int = 20 * 1024 * 1024) -> RawUpload:
+                max_bytes: int = limits.MAX_BYTES) -> RawUpload:
     """Read CSV/xlsx bytes into :class:`RawUpload`; never raises."""
     raw = RawUpload(rows=empty_rows(), filename=str(filename or ""))
     try:
@@ -91,6 +93,10 @@ def read_upload(data: bytes, filename: str, sheet: str | None = None,
     return raw
 
 
+# a damaged zip (CRC, deflate stream, missing member) or workbook XML (SyntaxError: ElementTree's and lxml's)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, NotImplementedError, KeyError)
+
+
 def _read(raw: RawUpload, data: bytes, sheet: str | None, max_bytes: int) -> None:
     if not data.strip():
         return _fail(raw, "empty_file")
@@ -101,7 +107,12 @@ def _read(raw: RawUpload, data: bytes, sheet: str | None, max_bytes: int) -> Non
     is_zip = data[:4] == b"PK\x03\x04"
     if not is_zip and raw.filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
         return _fail(raw, "not_spreadsheet", filename=raw.filename, detail="not an Excel workbook")
-    grid = _xlsx_grid(raw, data, sheet) if is_zip else _csv_grid(raw, data)
+    try:
+        grid = _xlsx_grid(raw, data, sheet) if is_zip else _csv_grid(raw, data)
+    except _DAMAGED as exc:   # a damaged zip or workbook part is the file's fault: say so, not "internal"
+        raw.rows = empty_rows()
+        return _fail(raw, "not_spreadsheet", filename=raw.filename,
+                     detail=f"damaged workbook: {type(exc).__name__}: {str(exc)[:120]}")
     if grid is not None:
         _extract(raw, *grid)
         if raw.ok and len(raw.rows) == 0:
@@ -135,15 +146,42 @@ def _csv_grid(raw: RawUpload, data: bytes):
         return _fail(raw, "encoding")
     raw.encoding = enc
     csv.field_size_limit(max(csv.field_size_limit(), 10 * 1024 * 1024))
+    if (lines := text.count("\n")) > limits.MAX_ROWS + HEADER_SCAN_ROWS:   # before parsing: cheap
+        return _fail(raw, "too_many_rows", n=f"{lines:,}", limit=f"{limits.MAX_ROWS:,}")
     head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
 
     def score(delim: str) -> int:     # the delimiter that reveals a header wins, then the widest rows
-        rows = list(csv.reader(io.StringIO(head), delimiter=delim))
+        rows = [r[:limits.MAX_COLUMNS + 1] for r in csv.reader(io.StringIO(head), delimiter=delim)]
         return max((_header_score(r) for r in rows), default=0) * 100 + max((len(r) for r in rows), default=0)
 
     best = max((",", "\t", ";"), key=score)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
+    width = max((len(r) for r in rows), default=0)
+    if width > limits.MAX_COLUMNS:    # trailing empty cells (Excel's CSV export) do not count
+        width = max(_filled_width(r) for r in rows if len(r) > limits.MAX_COLUMNS)
+    if width > limits.MAX_COLUMNS or len(rows) > limits.MAX_ROWS + HEADER_SCAN_ROWS:
+        return _too_big(raw, len(rows), width)
     return list(range(1, len(rows) + 1)), rows
+
+
+def _more(raw: RawUpload, code: str, severity: str, rows) -> None:
+    """One line for the rows beyond ``limits.MAX_REPORT_ROWS_PER_CODE`` with the same problem."""
+    from intake.row_checks import listed
+    if len(rows):
+        _fail(raw, "more_rows", severity=severity, n=f"{len(rows):,}", of=code, listed=listed(rows, len(rows)))
+
+
+def _filled_width(row: list) -> int:
+    return next((j + 1 for j in range(len(row) - 1, -1, -1) if row[j] not in ("", None)), 0)
+
+
+def _too_big(raw: RawUpload, n_rows: int, width: int) -> None:
+    """Refuse a sheet beyond the limits in ``intake.limits`` (columns first: the usual hostile case)."""
+    if width > limits.MAX_COLUMNS:
+        from openpyxl.utils.cell import get_column_letter
+        return _fail(raw, "too_many_columns", n=f"{width:,}", last=get_column_letter(min(width, 16384)),
+                     limit=limits.MAX_COLUMNS)
+    return _fail(raw, "too_many_rows", n=f"{n_rows:,}", limit=f"{limits.MAX_ROWS:,}")
 
 
 # ---------------------------------------------------------------- xlsx
@@ -274,12 +312,19 @@ def _xlsx_grid(raw: RawUpload, data: bytes, sheet: str | None):
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         cells = {r: {c["column"]: (_Pct(c["value"]) if c["style_id"] in pct and type(c["value"]) in (int, float)
                                    else c["value"]) for c in row} for r, row in parser.parse() if row}
+    # the sheet's real extent is its filled cells: <dimension> and merged ranges may claim a million rows
+    width = max((max(row) for row in cells.values()), default=0)
+    if width > limits.MAX_COLUMNS or len(cells) > limits.MAX_ROWS + HEADER_SCAN_ROWS:
+        return _too_big(raw, len(cells), width)
     by_row = {r: [_cell_text(row.get(c)) for c in range(1, max(row) + 1)] for r, row in cells.items()}
+    last_row = max(by_row, default=0)
     for ref in _MERGE.findall(xml):   # vertical merges (a region or period over several rows): fill down
         c1, r1, _c2, r2 = range_boundaries(ref)
+        if c1 > width or r1 >= last_row:
+            continue
         top = by_row.get(r1, [])
         v = top[c1 - 1] if len(top) >= c1 else ""
-        for r in range(r1 + 1, min(r2, r1 + 1_000_000) + 1):
+        for r in range(r1 + 1, min(r2, last_row) + 1):
             row = by_row.setdefault(r, [])
             row.extend([""] * (c1 - len(row)))
             row[c1 - 1] = row[c1 - 1] or v
@@ -323,12 +368,24 @@ def _extract(raw: RawUpload, nums: list[int], grid: list[list[str]]) -> None:
     raw.header_row = nums[hdr_i]
     roles: dict[str, int] = {}
     extra: list[int] = []                 # wide: one column per indicator
+    seen: dict[str, list[int]] = {}
     for j, cell in enumerate(header):
         role = _role(cell)
+        if cell and norm_key(cell) not in IGNORED_HEADERS:
+            seen.setdefault(norm_key(cell), []).append(j)
         if role and role not in roles:
             roles[role] = j
+        elif role and len(seen[norm_key(cell)]) == 1:     # same meaning, other name: said, never silent
+            _fail(raw, "ignored_column", severity="warning", row=nums[hdr_i], column=cell, value=cell,
+                  used=header[roles[role]])
         elif not role and cell and norm_key(cell) not in IGNORED_HEADERS:
             extra.append(j)
+    from openpyxl.utils.cell import get_column_letter
+    for js in (js for js in seen.values() if len(js) > 1):   # '数值,数值': which column is meant is unclear
+        _fail(raw, "duplicate_header", row=nums[hdr_i], column=header[js[0]], value=header[js[0]], n=len(js),
+              columns=", ".join(get_column_letter(j + 1) for j in js))
+    if not raw.ok:
+        return None
     raw.columns = {role: header[j] for role, j in roles.items()}
     long = "indicator" in roles or "value" in roles or not extra
     raw.shape = "long" if long else "wide"
@@ -380,7 +437,8 @@ def _long(raw: RawUpload, header: list[str], roles: dict[str, int], nums: list[i
     has = parts[1].notna() & parts[1].str.contains(_UNIT_HINT, na=False) & parts[0].str.strip().ne("")
     if has.any():
         conflict = has & df["unit"].ne("") & df["unit"].map(norm_key).ne(parts[1].map(norm_key))
-        for i in df.index[conflict]:
+        _more(raw, "unit_conflict", "error", df.loc[df.index[conflict][limits.MAX_REPORT_ROWS_PER_CODE:], "row"])
+        for i in df.index[conflict][:limits.MAX_REPORT_ROWS_PER_CODE]:
             _fail(raw, "unit_conflict", row=int(df.at[i, "row"]), column=raw.columns["indicator"],
                   value=df.at[i, "indicator"], indicator=df.at[i, "indicator"], unit=df.at[i, "unit"])
         fill = has & df["unit"].eq("")
@@ -398,9 +456,11 @@ def _long(raw: RawUpload, header: list[str], roles: dict[str, int], nums: list[i
 
 def _drop_empty(raw: RawUpload, df: pd.DataFrame, empty: pd.Series) -> pd.DataFrame:
     """Drop rows without values; rows that still hold text (notes, totals labels) are reported as ignored."""
-    for i in df.index[empty & df["region"].ne("")]:
+    idx = df.index[empty & df["region"].ne("")]
+    for i in idx[:limits.MAX_REPORT_ROWS_PER_CODE]:
         _fail(raw, "ignored_row", severity="warning", row=int(df.at[i, "row"]), column=raw.columns["region"],
               value=df.at[i, "region"][:80])
+    _more(raw, "ignored_row", "warning", df.loc[idx[limits.MAX_REPORT_ROWS_PER_CODE:], "row"])
     return df[~empty].reset_index(drop=True)
 
 

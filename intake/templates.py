@@ -96,7 +96,7 @@ def _num(v: str) -> str | int | float:
     return v
 
 
-def _xlsx(rows: list[list[str]], lang: str) -> bytes:
+def _xlsx(rows: list[list[str]], lang: str, regions=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -117,27 +117,32 @@ def _xlsx(rows: list[list[str]], lang: str) -> bytes:
                 for row in range(2, 200):     # text: Excel must not turn 2026-03 into a date
                     sheet.cell(row=row, column=j).number_format = "@"
         sheet.freeze_panes = "A2"
+    if regions is not None:                  # the valid region names: a sheet and a drop-down of choices
+        from intake.region_list import add_sheet
+        add_sheet(wb, ws, rows[0], regions, lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _render(rows: list[list[str]], fmt: str, lang: str) -> bytes:
+def _render(rows: list[list[str]], fmt: str, lang: str, regions=None) -> bytes:
     if fmt == "csv":
         return _csv(rows)
     if fmt == "xlsx":
-        return _xlsx(rows, lang)
+        return _xlsx(rows, lang, regions)
     raise ValueError(f"fmt must be 'csv' or 'xlsx', not {fmt!r}")
 
 
-def template_long(fmt: str = "xlsx", lang: str = "zh") -> bytes:
-    """Long template: 地区,时期,指标,数值,单位 (or English) with example rows."""
-    return _render(long_rows(lang), fmt, lang)
+def template_long(fmt: str = "xlsx", lang: str = "zh", regions=None) -> bytes:
+    """Long template: 地区,时期,指标,数值,单位 (or English) with example rows. ``regions`` (code, name_zh,
+    name_en, parent, level): the xlsx gets a sheet of the valid region names and a drop-down of them
+    (``intake.region_list``; for CSV use ``region_list.regions_csv``)."""
+    return _render(long_rows(lang), fmt, lang, regions)
 
 
-def template_wide(fmt: str = "xlsx", lang: str = "zh") -> bytes:
+def template_wide(fmt: str = "xlsx", lang: str = "zh", regions=None) -> bytes:
     """Wide template: one row per region and month, one column per monthly indicator, unit in the header."""
-    return _render(wide_rows(lang), fmt, lang)
+    return _render(wide_rows(lang), fmt, lang, regions)
 
 
 # ---------------------------------------------------------------- report message templates
@@ -180,6 +185,22 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "unit_conflict": ("指标“{indicator}”注明的单位与单位列“{unit}”不一致。",
                       "The unit in indicator '{indicator}' disagrees with the unit column '{unit}'.",
                       "请只保留一个正确的单位。", "Keep one correct unit."),
+    "too_many_columns": ("表格有 {n} 列（最后一个有内容的单元格在 {last} 列），超过上限 {limit} 列，未读取。",
+                         "The sheet has {n} columns (the last filled cell is in column {last}), over the limit of "
+                         "{limit}; it was not read.",
+                         "请删除多余的列（宽表每个指标一列），或改用长表（地区,时期,指标,数值,单位）。",
+                         "Delete the extra columns (a wide table has one column per indicator) or use the long "
+                         "layout (region,period,indicator,value,unit)."),
+    "too_many_rows": ("表格有 {n} 行，超过上限 {limit} 行，未读取。", "The sheet has {n} rows, over the limit of "
+                      "{limit}; it was not read.", "请按时期或地区拆分为几个文件分别上传。",
+                      "Split it into several files (by period or region) and upload each."),
+    "duplicate_header": ("表头中“{value}”出现了 {n} 次（第 {columns} 列），无法确定使用哪一列。",
+                         "The header '{value}' appears {n} times (columns {columns}); which one to use is unclear.",
+                         "请删除或重命名重复的列，每个列名只出现一次。",
+                         "Delete or rename the duplicate columns so that each header appears once."),
+    "ignored_column": ("列“{value}”与列“{used}”含义相同，只读取“{used}”，该列未读取。",
+                       "Column '{value}' means the same as '{used}'; only '{used}' is read, this one is not.",
+                       "如两列内容不同，请删除不需要的一列。", "If the two columns differ, delete the one not needed."),
     "no_data": ("表头下没有数据行。", "There are no data rows below the header.",
                 "请在表头下方填写数据。", "Fill in data below the header."),
     "ignored_row": ("该行没有可读取的数值，已忽略：“{value}”。", "Row has no readable values and was ignored: '{value}'.",
@@ -219,12 +240,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                    "月份写作 2026-03 或 2026年3月，季度写作 2026Q1。", "Write months as 2026-03, quarters as 2026-Q1."),
     "ambiguous_period": ("时期“{value}”有歧义：可能是 1 月或 10 月。", "Period '{value}' is ambiguous: January or October.",
                          "请写作 2026-01 或 2026-10（设为文本格式）。", "Write 2026-01 or 2026-10 (formatted as text)."),
-    "combined_period": ("“{value}”是多个月的合计数（{period}），不能作为月度数据存储，系统不会自动拆分。",
-                        "'{value}' is a figure for several months combined ({period}); it cannot be stored as "
-                        "monthly data and is never split automatically.",
-                        "请分别填报各月数据；若只有合计数，请从本表删除该行，另行单独报送合计数。",
-                        "Upload each month separately; if only the combined figure exists, remove this row and "
-                        "submit the combined figure separately."),
+    "combined_period": ("“{value}”是多个月的合计数（{period}）；只有 1–2 月合计可作为一期存储，其他合计数不能存储，"
+                        "系统不会自动拆分。",
+                        "'{value}' is a figure for several months combined ({period}); only a January–February "
+                        "total can be stored (as one period); other combined figures cannot, and are never split.",
+                        "请分别填报各月数据（1–2 月合计可填为“2026年1-2月”）。",
+                        "Upload each month separately (a January–February total may be entered as '2026年1-2月')."),
     "period_frequency": ("“{indicator}”是{freq_zh}指标，不能填报时期“{value}”。",
                          "'{indicator_en}' is {freq} data; period '{value}' does not fit.",
                          "请按{freq_zh}填报。", "Upload it per {expected}."),
@@ -234,11 +255,30 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                        "该指标不能为负；请核实（累计值相减可能出现负数）。",
                        "This indicator cannot be negative; check it "
                        "(differenced year-to-date figures can go negative)."),
-    "duplicate_conflict": ("与第 {others} 行的地区、时期、指标相同，但数值不同：{values}。",
-                           "Same region, period and indicator as row {others}, but a different value: {values}.",
+    "non_finite": ("数值“{value}”超出可表示的范围（无穷大）。", "Value '{value}' is beyond any representable number "
+                   "(infinite).", "请填写实际数值（按 {canonical} 或单位列的单位），不要用科学计数法的极大数。",
+                   "Enter the actual amount (in {canonical} or the stated unit), not a huge exponent."),
+    "non_finite_converted": ("数值“{value}”（{unit}）换算为 {canonical} 后超出可表示的范围（无穷大）。",
+                             "Value '{value}' ({unit}) becomes infinite when converted to {canonical}.",
+                             "请核对数值与单位，填写实际数值。", "Check the value and the unit; enter the actual amount."),
+    "out_of_range": ("“{indicator}”的数值 {value}（{unit}，折合 {converted} {canonical}）超出合理范围 "
+                     "{lo} ～ {hi} {canonical}。",
+                     "'{indicator_en}' value {value} ({unit}, {converted} {canonical}) is outside the plausible range "
+                     "{lo} to {hi} {canonical}.",
+                     "请核对单位和位数（范围已可容纳全国的月度总量，超出通常是单位或小数点错误）。",
+                     "Check the unit and the digits (the range admits a whole country's monthly total; beyond it "
+                     "is usually a unit or decimal-point slip)."),
+    "more_rows": ("另有 {n} 行存在同类问题（{of}），未逐条列出；其后的行：{listed}。",
+                  "{n} more rows have the same problem ({of}) and are not listed one by one; next rows: {listed}.",
+                  "请先按上面列出的同类问题修正整列或整表，再重新检查。",
+                  "Fix the problem listed above for the whole column or file, then check again."),
+    "duplicate_conflict": ("{n} 行的地区、时期、指标相同，但数值不同（第 {listed} 行），数值：{values}；这些行均未导入。",
+                           "{n} rows share region, period and indicator but differ in value (rows {listed}): {values}; "
+                           "none of them was loaded.",
                            "请只保留一行正确数值。", "Keep one row with the correct value."),
-    "duplicate_identical": ("与第 {others} 行完全重复，只保留一行。", "Identical duplicate of row {others}; kept once.",
-                            "可删除重复行。", "You may delete the duplicate row."),
+    "duplicate_identical": ("{n} 行完全相同（第 {listed} 行），只保留第 {first} 行。",
+                            "{n} identical rows (rows {listed}); only row {first} is kept.",
+                            "可删除重复行。", "You may delete the duplicate rows."),
     "unit_slip": ("数值是该地区历史中位数 {median} 的 {ratio} 倍。{guess_zh}",
                   "Value is {ratio}× the region's history median {median}. {guess_en}",
                   "请核对单位（万千瓦时/亿千瓦时、吨/万吨）。", "Check the unit (万 vs 亿, 吨 vs 万吨)."),
@@ -249,6 +289,11 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "region_not_uploaded": ("上次上传包含地区“{region}”，本次缺少（{n} 个指标）。",
                             "Region '{region_en}' was in the last upload but is missing now ({n} indicators).",
                             "请确认是否漏报。", "Check whether it was left out."),
+    "fuel_incomplete": ("{region} {period} 的燃料数据不完整（缺少：{fuels}），该期暂不核算 CO2，继续使用模型估算值。",
+                        "{region_en} {period}: fuel data incomplete (missing: {fuels_en}); the period is not "
+                        "accounted and keeps the model's estimate.",
+                        "请补报缺少的燃料（当期确无消费请填 0）；补齐后自动核算。",
+                        "Upload the missing fuels (enter 0 where none was used); the period is accounted once complete."),
     "indicator_not_uploaded": ("“{region}”缺少上次上传过的指标：{indicators}。",
                                "'{region_en}' lacks indicators it had last time: {indicators_en}.",
                                "请确认是否漏报。", "Check whether they were left out."),

@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 
 from warehouse import catalog
+from warehouse.periods import JAN_FEB_SUFFIX
+from intake import limits
 from intake.reader import RawUpload, norm_key
+from intake.row_checks import duplicate_groups, range_errors
 from intake.templates import message
 
 REPORT_COLUMNS = ["row", "column", "value", "severity", "code", "problem_zh", "problem_en", "fix_zh", "fix_en"]
@@ -43,12 +46,14 @@ class Reference:
     units: pd.DataFrame = field(default_factory=catalog.units)
     history: pd.DataFrame = field(default_factory=lambda: _empty("region", "period", "indicator", "value"))
     last_upload: pd.DataFrame = field(default_factory=lambda: _empty("region", "indicator"))
+    ranges: pd.DataFrame = field(default_factory=catalog.ranges)    # code, min_value, max_value (canonical)
 
 
 @dataclass
 class Validation:
     clean: pd.DataFrame     # region, period, indicator, value (canonical unit), row
-    report: pd.DataFrame    # REPORT_COLUMNS
+    report: pd.DataFrame    # REPORT_COLUMNS (at most limits.MAX_REPORT_ROWS_PER_CODE lines per code + a summary)
+    error_rows: int | None = None   # rows with an error (the report may list only the first ones)
 
     @property
     def ok(self) -> bool:
@@ -178,7 +183,7 @@ def _suggest(values: pd.Series, names: dict[str, str], n: int = 3) -> tuple[pd.S
     """'Did you mean' texts (zh, en) per raw value, from difflib over names, aliases and codes."""
     lower = {k.lower(): v for k, v in names.items()}
     out = {}
-    for text in values.unique():
+    for text in values.unique()[:limits.MAX_SUGGESTIONS]:   # difflib is slow: the first values reported only
         hits = difflib.get_close_matches(_nfkc(text), list(names), n=n, cutoff=0.5)
         hits += difflib.get_close_matches(_nfkc(text).lower(), list(lower), n=n, cutoff=0.6)
         labels = list(dict.fromkeys(names.get(h) or lower[h] for h in hits))[:n]
@@ -207,11 +212,21 @@ class _Report:
             "problem_zh": p.message_zh, "problem_en": p.message_en, "fix_zh": p.fix_zh, "fix_en": p.fix_en}
             for p in problems])] if problems else []
 
-    def add(self, code: str, rows: pd.DataFrame, column, value, severity: str = "error", **params) -> None:
+    def add(self, code: str, rows: pd.DataFrame, column, value, severity: str = "error", total: int | None = None,
+            **params) -> None:
+        """One line per row, at most ``limits.MAX_REPORT_ROWS_PER_CODE`` (texts are built for those only);
+        the rest (``total`` when the caller already cut ``rows``) are summarised in one ``more_rows`` line."""
         if (n := len(rows)) == 0:
             return
-        cols = {k: (list(v) if isinstance(v, (pd.Series, pd.Index, list, np.ndarray)) else [v] * n)
+        cap, total = limits.MAX_REPORT_ROWS_PER_CODE, n if total is None else total
+        rest = rows.iloc[cap:]
+        rows, n = rows.iloc[:cap], min(n, cap)
+        cols = {k: (list(v)[:n] if isinstance(v, (pd.Series, pd.Index, list, np.ndarray)) else [v] * n)
                 for k, v in dict(params, value=value, column=column).items()}
+        if total > n:
+            listed = [str(r) for r in (rest["row"] if "row" in rest else [])[:limits.MAX_LISTED_ROWS]]
+            self.add("more_rows", pd.DataFrame({"row": [None]}), "", "", severity, n=f"{total - n:,}", of=code,
+                     listed=(", ".join(listed) + (" …" if total - n > len(listed) else "")) or "—")
         texts = [message(code, {k: cols[k][i] for k in cols}) for i in range(n)]
         self.parts.append(pd.DataFrame({
             "row": list(rows["row"]) if "row" in rows else [None] * n, "column": cols["column"],
@@ -332,7 +347,9 @@ def _validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
                                   for i in range(3))
     for code in ("missing_period", "bad_period", "ambiguous_period"):
         flag(code, perr.eq(code) & ~formula["period"], "period")
-    flag("combined_period", kind.eq("combined"), "period", period=df["period_n"])
+    jan_feb = kind.eq("combined") & df["period_n"].str.endswith(JAN_FEB_SUFFIX)   # 1–2月合计: stored as one period
+    flag("combined_period", kind.eq("combined") & ~jan_feb, "period", period=df["period_n"])
+    kind = kind.mask(jan_feb, "month")   # a monthly indicator's period; never split
     freq = df["ind_code"].map(ind["frequency"])
     expected = freq.map(FREQ_KIND).fillna("month")
     flag("period_frequency", has_ind & kind.notna() & kind.ne("combined") & kind.ne(expected), "period",
@@ -348,28 +365,27 @@ def _validate(raw: RawUpload, ref: Reference, today: dt.date) -> Validation:
     dec = (pd.Series(np.where(dot.ge(0), vtext.str.len() - dot - 1, 0), index=df.index)
            + factor.map(fdec).fillna(0)).where(~vtext.str.contains("e", case=False, regex=False), 99)
     scale = 10.0 ** dec.clip(upper=15)
-    df["val"] = np.where(dec <= 15, np.round(nums * factor * scale) / scale, nums * factor)
+    with np.errstate(over="ignore", invalid="ignore"):
+        df["val"] = np.where(dec <= 15, np.round(nums * factor * scale) / scale, nums * factor)
+    range_errors(df, nums, has_ind, nums.lt(0) & ~df["ind_code"].isin(NEGATIVE_OK), ind_zh, ind_en, canon,
+                 ref.ranges, flag)
 
     # duplicates on (region, period, indicator): conflicting values are errors, identical ones kept once
     key = ["region_code", "period_n", "ind_code"]
     keyed = df[key + ["val"]].notna().all(axis=1)
     d = df[keyed & df[keyed].duplicated(key, keep=False).reindex(df.index, fill_value=False)]
-    g = d.groupby(key, sort=False)
-    conflict = g["val"].transform("nunique").gt(1)
-    rows_of = g["row"].transform(lambda s: ",".join(map(str, s))) if len(d) else d["row"].astype(str)
-    others = pd.Series([",".join(x for x in r.split(",") if x != str(me)) for r, me in zip(rows_of, d["row"])],
-                       index=d.index, dtype="object")
-    flag("duplicate_conflict", df.index.isin(d.index[conflict]) & keyed, "value", others=others,
-         values=g["value"].transform(" / ".join) if len(d) else others)
+    conflict = d.groupby(key, sort=False)["val"].transform("nunique").gt(1)
     repeat = df.index.isin(d.index[~conflict & d.duplicated(key, keep="first")])
-    flag("duplicate_identical", pd.Series(repeat, index=df.index), "value", "warning", others=others)
+    duplicate_groups(rep, d[conflict], key, colname["value"], "duplicate_conflict", "error")
+    duplicate_groups(rep, d[~conflict], key, colname["value"], "duplicate_identical", "warning")
+    bad = bad | df.index.isin(d.index[conflict])    # every row of a conflict group, each reported once per group
 
     good = ~bad & ~blank & ~repeat & keyed
     clean = df.loc[good, ["region_code", "period_n", "ind_code", "val", "row"]].set_axis(CLEAN_COLUMNS, axis=1)
     clean = clean.astype({"region": "str", "period": "str", "indicator": "str", "value": "float64"})
     _history_warnings(df, good, kind, nums, ref, flag)
     _missing_warnings(df, ref, ind, rep, colname["region"])
-    return Validation(clean.reset_index(drop=True), rep.frame())
+    return Validation(clean.reset_index(drop=True), rep.frame(), error_rows=int(df.loc[bad, "row"].nunique()))
 
 
 def _stored(keys: pd.DataFrame, h: pd.DataFrame) -> pd.Series:
@@ -392,7 +408,7 @@ def _history_warnings(df, good, kind, nums, ref: Reference, flag) -> None:
     ratio = df["val"] / m
     slip = good & m.gt(0) & df["val"].gt(0) & (ratio.ge(SLIP_RATIO) | ratio.le(1 / SLIP_RATIO))
     guess_zh, guess_en, table = {}, {}, _unit_table(ref.units)
-    for i in df.index[slip]:          # per flagged row only: which unit would make the value fit?
+    for i in df.index[slip][:limits.MAX_REPORT_ROWS_PER_CODE]:   # per reported row only: which unit would fit?
         unit = df.at[i, "unit"]
         cand = ref.units[ref.units["canonical_unit"] == (table.get(_unit_key(unit)) or ("",))[0]]
         cjk = re.search(r"[\u4e00-\u9fff]", unit) is not None      # prefer 吨 over t for a Chinese upload

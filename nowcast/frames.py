@@ -16,6 +16,11 @@ MONTHS_PER = {"M": 1, "Q": 3, "A": 12}
 SEASONAL_LAG = {"M": 12, "Q": 4, "A": 1}          # same period last year, in periods
 FREQ_NAMES = {"M": "monthly", "Q": "quarterly", "A": "annual"}
 _PATTERNS = {"M": r"^\d{4}-(?:0[1-9]|1[0-2])$", "Q": r"^\d{4}-Q[1-4]$", "A": r"^\d{4}$"}
+#: A combined January–February (1–2月合计), one published value for two months (docs/contracts.md "Periods").
+JAN_FEB = r"^\d{4}-01\.\.02$"
+SHAREOUT_JAN_FEB = ("a combined January–February value is one period: for training it is shared out to its two "
+                    "months (the target pro-rata by monthly elec_total, else calendar days; a driver by calendar "
+                    "days); it counts as known from February; it never becomes two stored values")
 # Which row wins when a (region, period, indicator) appears more than once.
 _KIND_RANK = {"estimated": 0, "": 1, "statistical": 2, "verified": 3}
 
@@ -67,6 +72,54 @@ def parse_as_of(as_of) -> int:
     return int(last_month(period_index(s, f)[0], f))
 
 
+def _days(year: np.ndarray, month: int) -> np.ndarray:
+    if month == 1:
+        return np.full(len(year), 31.0)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return np.where(leap, 29.0, 28.0)
+
+
+def expand_jan_feb(df: pd.DataFrame, target: str) -> tuple[pd.DataFrame, list[str]]:
+    """Combined January–February rows (``YYYY-01..02``) as the pair of months the panel needs.
+
+    A combined row is dropped when its year's January and February are both present and at least as
+    well known (``rank``); otherwise it replaces them and is shared out (see ``SHAREOUT_JAN_FEB``).
+    The month rows it becomes carry ``pair_end`` = the February index (``year*12+1``) so that an
+    ``as_of`` before February leaves the whole pair out; other rows carry -1."""
+    jf = df["period"].str.match(JAN_FEB).fillna(False).to_numpy(bool)
+    df = df.assign(pair_end=-1)
+    if not jf.any():
+        return df, []
+    c, rest = df[jf].copy(), df[~jf]
+    c["year"] = c["period"].str[:4].astype(int)
+    key = ["region", "indicator", "year"]
+    months = rest[rest["period"].str.match(r"^\d{4}-0[12]$").fillna(False).to_numpy(bool)]
+    months = months.assign(year=months["period"].str[:4].astype(int))
+    have = months.groupby(key).agg(n=("period", "nunique"), r=("rank", "min"))
+    c = c.sort_values("rank", kind="stable").drop_duplicates(key, keep="last").join(have, on=key)
+    use = c[~((c["n"] == 2) & (c["r"] >= c["rank"]))].drop(columns=["n", "r"])
+    if use.empty:
+        return rest, [f"{int(jf.sum())} combined January–February rows were not needed: both months are known"]
+    drop = months.set_index(key).index.isin(use.set_index(key).index)
+    rest = rest.drop(index=months.index[drop])
+    y = use["year"].to_numpy()
+    w_jan = _days(y, 1) / (_days(y, 1) + _days(y, 2))
+    elec = rest[(rest["indicator"] == "elec_total") & rest["period"].str.match(r"^\d{4}-0[12]$").fillna(False)]
+    e = elec.assign(year=elec["period"].str[:4].astype(int), m=elec["period"].str[5:7].astype(int)).pivot_table(
+        index=["region", "year"], columns="m", values="value", aggfunc="last")
+    if len(e) and {1, 2} <= set(e.columns):
+        ej = e[1].reindex(pd.MultiIndex.from_arrays([use["region"], use["year"]])).to_numpy(float)
+        ef = e[2].reindex(pd.MultiIndex.from_arrays([use["region"], use["year"]])).to_numpy(float)
+        ok = (use["indicator"].to_numpy() == target) & (ej > 0) & (ef > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w_jan = np.where(ok, ej / (ej + ef), w_jan)
+    v = use["value"].to_numpy(float)
+    jan = use.assign(period=[f"{a:04d}-01" for a in y], value=v * w_jan, pair_end=y * 12 + 1)
+    feb = use.assign(period=[f"{a:04d}-02" for a in y], value=v * (1 - w_jan), pair_end=y * 12 + 1)
+    out = pd.concat([rest, jan.drop(columns="year"), feb.drop(columns="year")], ignore_index=True)
+    return out, [f"{len(use)} combined January–February values: {SHAREOUT_JAN_FEB}"]
+
+
 def clean_obs(obs: pd.DataFrame, target: str) -> tuple[pd.DataFrame, list[str]]:
     """Validated copy: str region/period/indicator, float value, freq; non-finite values dropped."""
     if not isinstance(obs, pd.DataFrame):
@@ -90,6 +143,8 @@ def clean_obs(obs: pd.DataFrame, target: str) -> tuple[pd.DataFrame, list[str]]:
     if bad.any():
         notes.append(f"{int(bad.sum())} rows with a missing or non-finite value were ignored")
     df = df[~bad]
+    df, jf_notes = expand_jan_feb(df, target)
+    notes += jf_notes
     df["freq"] = period_freq(df["period"]).to_numpy()
     bad = df["freq"].isna()
     if bad.any():

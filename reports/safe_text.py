@@ -3,19 +3,21 @@
 Numbers stay numbers; only text is touched. The one home of this rule (CSV, xlsx, exports)."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
+#: A signed number as the screen shows it ("-3.5", "+26.2%", "-1,234.5 万吨" is not one): data, not a formula.
+_SIGNED_NUMBER = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?%?\s*$")
 
 
 def defuse(value):
     """``value`` made safe for a spreadsheet cell (text only; numbers and None pass through)."""
     if isinstance(value, str) and value and (value.lstrip(" ")[:1] in FORMULA_STARTS):
-        try:  # a plain signed number written as text ("-3.5") is data, not a formula
-            float(value)
+        if any(ch.isdigit() for ch in value) and _SIGNED_NUMBER.match(value):
             return value
-        except ValueError:
-            return "'" + value
+        return "'" + value
     return value
 
 

@@ -77,10 +77,19 @@ def test_clean_file_canonical_units(ref):
     assert v.clean["period"].tolist() == ["2026-02", "2026-03"] * 2
 
 
-def test_combined_months_are_errors_never_split(ref):
+def test_combined_jan_feb_is_one_period_never_split(ref):
     v = check("combined_jan_feb.csv", ref)
-    assert issues(v, "error") == [(2, "combined_period"), (3, "combined_period")]
-    assert v.clean["period"].tolist() == ["2026-03"]
+    assert issues(v, "error") == []
+    assert v.clean["period"].tolist() == ["2026-01..02", "2026-01..02", "2026-03"]   # one value each, not split
+    assert v.clean["value"].tolist() == [1720000.0, 1650000.0, 880000.0]
+
+
+def test_other_combined_months_are_errors_never_split(ref):
+    rows = [["地区", "时期", "指标", "数值", "单位"], ["杭州市", "2026年3-5月", "全社会用电量", "2640000", "万千瓦时"],
+            ["杭州市", "2026年1-2月", "地区生产总值", "3000", "亿元"]]
+    v = validate(read_upload("\n".join(",".join(r) for r in rows).encode(), "c.csv"), ref, dt.date(2026, 6, 15))
+    assert issues(v, "error") == [(2, "combined_period"), (3, "period_frequency")]   # GDP is quarterly
+    assert v.clean.empty
     assert "不会自动拆分" in v.report.query("row == 2")["problem_zh"].iloc[0]
 
 
@@ -98,9 +107,11 @@ def test_unit_slips_revisions_and_breaks_are_warnings(ref):
 
 def test_duplicates(ref):
     v = check("duplicates.csv", ref)
-    assert issues(v) == [(3, "duplicate_identical"), (4, "duplicate_conflict"), (5, "duplicate_conflict")]
+    # one line per group (issue 8 item 5): the conflict of rows 4 and 5 is reported once, at row 4
+    assert issues(v) == [(3, "duplicate_identical"), (4, "duplicate_conflict")]
     assert v.clean["row"].tolist() == [2]               # identical duplicate kept once (88 亿 = 880000 万)
-    assert "870000 / 871000" in v.report.query("row == 4")["problem_en"].iloc[0]
+    assert v.error_rows == 2                            # both conflicting rows are refused
+    assert "(rows 4, 5): 870000 / 871000" in v.report.query("row == 4")["problem_en"].iloc[0]
 
 
 def test_unknown_regions_with_suggestions_and_aliases(ref):

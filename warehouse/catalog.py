@@ -25,9 +25,25 @@ def _read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+RANGE_COLUMNS = ("min_value", "max_value")
+
+
 def indicators() -> pd.DataFrame:
-    """code, name_zh, name_en, category, unit, frequency."""
-    return _read(INDICATORS_CSV).copy()
+    """code, name_zh, name_en, category, unit, frequency (the plausible range is read by :func:`ranges`)."""
+    return _read(INDICATORS_CSV).drop(columns=list(RANGE_COLUMNS), errors="ignore").copy()
+
+
+def ranges() -> pd.DataFrame:
+    """code, min_value, max_value: the plausible range of one region-period value in the canonical unit.
+
+    Generous but finite: the bounds admit a whole country's figure (the product also runs on a national
+    tree) and two-month totals; a blank bound means "finite" only. Values outside are refused at upload.
+    """
+    df = _read(INDICATORS_CSV)
+    out = pd.DataFrame({"code": df["code"]})
+    for col in RANGE_COLUMNS:
+        out[col] = pd.to_numeric(df[col], errors="coerce") if col in df else float("nan")
+    return out.astype({"min_value": "float64", "max_value": "float64"})
 
 
 def units() -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from warehouse import db, queries, store, users
 from intake.reader import read_upload
+from intake.templates import message
 from intake.validate import Reference, validate
 
 REPORT_COLUMNS = ["row", "column", "value", "severity", "code", "problem_zh", "problem_en", "fix_zh", "fix_en"]
@@ -32,6 +33,7 @@ class IngestResult:
     sha256: str = ""
     message_en: str = ""
     message_zh: str = ""
+    unaccounted: list = field(default_factory=list)   # [{region, period, missing: [fuel codes]}]
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -46,7 +48,7 @@ class IngestResult:
             return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
         return {"status": self.status, "batch": self.batch, "rows_loaded": self.rows_loaded,
                 "rows_rejected": self.rows_rejected, "sha256": self.sha256, "message": self.message_en,
-                "errors": records(self.errors), "warnings": records(self.warnings)}
+                "errors": records(self.errors), "warnings": records(self.warnings), "unaccounted": self.unaccounted}
 
 
 def build_reference(con) -> Reference:
@@ -64,10 +66,36 @@ def build_reference(con) -> Reference:
 
 
 def _file_level_report(problems) -> pd.DataFrame:
-    rows = [{"row": None, "column": None, "value": None, "severity": "error", "code": p.code,
+    rows = [{"row": p.row, "column": p.column, "value": p.value, "severity": p.severity, "code": p.code,
              "problem_zh": p.message_zh, "problem_en": p.message_en, "fix_zh": p.fix_zh, "fix_en": p.fix_en}
             for p in problems]
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def _unaccounted_report(con, new: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """Warning rows (and records) for the periods the upload leaves unaccounted: fuel set incomplete."""
+    lack = store.unaccounted_periods(con, new)
+    if lack.empty:
+        return pd.DataFrame(columns=REPORT_COLUMNS), []
+    names = queries.regions(con).set_index("code")
+    inds = queries.indicators(con).set_index("code")
+    order = {c: i for i, c in enumerate(inds.index)}
+    lack["missing"] = [sorted(m, key=lambda c: order.get(c, len(order))) for m in lack["missing"]]
+    rows = []
+    for r in lack.itertuples():
+        zh, en = names["name_zh"].get(r.region, r.region), names["name_en"].get(r.region, r.region)
+        texts = message("fuel_incomplete", {
+            "region": zh, "region_en": en, "period": r.period,
+            "fuels": "、".join(inds["name_zh"].get(c, c) for c in r.missing),
+            "fuels_en": ", ".join(inds["name_en"].get(c, c) for c in r.missing)})
+        rows.append({"row": None, "column": "", "value": f"{r.region} {r.period}", "severity": "warning",
+                     "code": "fuel_incomplete", **dict(zip(REPORT_COLUMNS[5:], texts))})
+    records = [{"region": r.region, "period": r.period, "missing": list(r.missing)} for r in lack.itertuples()]
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS), records
+
+
+def _with_rows(report: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    return report if extra.empty else pd.concat([report.astype(object), extra.astype(object)], ignore_index=True)
 
 
 def already_loaded(con, sha256: str) -> int | None:
@@ -83,7 +111,7 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
     """Read, validate and (when clean, or when valid rows are accepted) commit one upload."""
     sha = hashlib.sha256(data).hexdigest()
     raw = read_upload(data, filename, sheet=sheet)
-    if raw.problems:
+    if not raw.ok:  # file-level errors; reader warnings (an ignored row or column) go on to the check
         return IngestResult(REJECTED, report=_file_level_report(raw.problems), sha256=sha,
                             message_en="the file cannot be read; nothing was stored",
                             message_zh="文件无法读取，未写入任何数据")
@@ -93,7 +121,8 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
     checked = validate(raw, ref, today or date.today())
     report = checked.report.reindex(columns=REPORT_COLUMNS)
     n_in = int(raw.rows["row"].nunique()) if not raw.rows.empty else 0
-    n_err_rows = int(report.loc[report["severity"] == "error", "row"].dropna().nunique())
+    n_err_rows = checked.error_rows if checked.error_rows is not None else int(
+        report.loc[report["severity"] == "error", "row"].dropna().nunique())   # the report may list only the first
     has_errors = (report["severity"] == "error").any()
     result = IngestResult(REJECTED, rows_in=n_in, rows_rejected=n_err_rows, report=report, sha256=sha)
     if previous is not None:
@@ -103,6 +132,10 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
         return result
     clean = checked.clean
     if dry_run:  # rows_loaded: how many values a commit would load (the valid rows)
+        if kind == "statistical" and not clean.empty:
+            with db.connect(db_path) as con:
+                extra, result.unaccounted = _unaccounted_report(con, clean)
+            result.report = _with_rows(result.report, extra)
         result.status, result.rows_loaded = DRY_RUN, len(clean)
         result.message_en, result.message_zh = "dry run: nothing was stored", "试运行：未写入任何数据"
         return result
@@ -120,6 +153,9 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
             result.message_zh = "文件中的数值均已存在，没有新数据"
             return result
         status = PARTIAL if has_errors else LOADED
+        if kind == "statistical":
+            extra, result.unaccounted = _unaccounted_report(con, fresh)
+            report = result.report = _with_rows(report, extra)
         batch_id, at = store.new_batch(
             con, origin="upload", created_by=user, source_name=os.path.basename(filename), sha256=sha,
             rows_in=n_in, rows_loaded=len(fresh), rows_rejected=n_err_rows, status=status,
@@ -130,6 +166,10 @@ def ingest_bytes(db_path: str | os.PathLike, data: bytes, filename: str, *, user
     result.status, result.batch, result.rows_loaded = status, batch_id, len(fresh)
     result.message_en = f"batch {batch_id}: {len(fresh)} values stored" + (f", {n_err_rows} rows rejected" if has_errors else "")
     result.message_zh = f"批次 {batch_id}：写入 {len(fresh)} 个数值" + (f"，拒收 {n_err_rows} 行" if has_errors else "")
+    if result.unaccounted:
+        n = len(result.unaccounted)
+        result.message_en += f"; {n} period(s) not accounted: fuel data incomplete, the estimates stay"
+        result.message_zh += f"；{n} 期燃料数据不完整，暂不核算，保留估算值"
     return result
 
 

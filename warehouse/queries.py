@@ -135,11 +135,16 @@ def co2_by_source(con: duckdb.DuckDBPyConnection, region: str, year: int) -> pd.
 
 def export(con: duckdb.DuckDBPyConnection, region: str | None = None, indicator: str | None = None,
            kind: str | None = None, known_on: str | None = None) -> pd.DataFrame:
-    """Long export in canonical units with kind and batch; ``known_on`` gives values as known then."""
+    """Long export in canonical units with kind and batch; ``known_on`` gives values as known then.
+    ``period_type`` says what a period is: month, combined_jan_feb (one total for January + February,
+    ``YYYY-01..02``), quarter or year."""
     source = "observations_current" if known_on is None else f"({_KNOWN_ON})"
     params: list = [] if known_on is None else [known_on]
     sql = f"""
-        SELECT o.region, o.period, o.indicator, o.value, i.unit, o.kind, o.batch_id
+        SELECT o.region, o.period,
+               CASE WHEN o.period LIKE '%-01..02' THEN 'combined_jan_feb' WHEN o.period LIKE '%-Q%' THEN 'quarter'
+                    WHEN length(o.period) = 4 THEN 'year' ELSE 'month' END AS period_type,
+               o.indicator, o.value, i.unit, o.kind, o.batch_id
         FROM {source} o LEFT JOIN indicators i ON i.code = o.indicator
         WHERE (?::TEXT IS NULL OR o.region = ?) AND (?::TEXT IS NULL OR o.indicator = ?) AND (?::TEXT IS NULL OR o.kind = ?)
         ORDER BY o.region, o.indicator, o.period, o.kind
@@ -186,13 +191,16 @@ def noise_floor(con: duckdb.DuckDBPyConnection) -> float | None:
 
 def co2_for_budget(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Monthly co2_total per region for budget progress: statistical (or verified) where known,
-    else the current estimate with its 90% band and driver contributions (kind 'estimated')."""
+    else the current estimate with its 90% band and driver contributions (kind 'estimated').
+    A combined January–February (``YYYY-01..02``) is returned as it is, beside that year's January and
+    February estimates: ``budget.periods.monthly_frame`` lets it supersede the two together from February
+    on (as of January, January's estimate is all there is)."""
     return con.execute(
         r"""
         WITH stat AS (
             SELECT region, period, max(value) AS value FROM observations_current
             WHERE indicator = 'co2_total' AND kind IN ('statistical', 'verified')
-              AND regexp_full_match(period, '\d{4}-\d{2}') GROUP BY ALL
+              AND regexp_full_match(period, '\d{4}-(\d{2}|01\.\.02)') GROUP BY ALL
         ), est AS (
             SELECT o.region, o.period, o.value, e.lo90, e.hi90, e.contributions
             FROM observations_current o
@@ -232,4 +240,6 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     row = con.execute(
         "SELECT (SELECT coalesce(max(batch_id), 0) FROM batches), (SELECT max(created_at) FROM batches), "
         "(SELECT coalesce(max(seq), 0) FROM budget_ledger)").fetchall()[0]
-    return f"{row[0]}@{row[1]}#{row[2]}"
+    from warehouse import measures  # measures, reports and applications change the outlook and pages too
+
+    return f"{row[0]}@{row[1]}#{row[2]}m{measures.version(con)}"

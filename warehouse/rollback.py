@@ -104,7 +104,7 @@ def rollback_batch(db_path: str | os.PathLike, batch_id: int, user: str) -> dict
             note=f"rollback of batch {batch_id}", report=skipped_records, created_at=at)
         for kind, part in act.groupby("kind", sort=True):
             frame = part[["region", "period", "indicator"]].assign(value=part["previous_value"].astype(float))
-            store.append_observations(con, frame, kind=str(kind), batch_id=new_id, recorded_at=at)
+            store.append_observations(con, frame, kind=str(kind), batch_id=new_id, recorded_at=at, retractions=True)
         con.execute("UPDATE batches SET status = 'rolled_back' WHERE batch_id = ?", [batch_id])
         regions = sorted(act["region"].unique().tolist())
         co2_stored = co2_retracted = 0
@@ -146,4 +146,5 @@ def _retract_unsupported_co2(con, regions: list[str], user: str, batch_id: int) 
     new_id, at = store.new_batch(con, origin="accounting", created_by=user, rows_in=len(orphan),
                                  rows_loaded=len(orphan), note=f"CO2 retracted: its fuel data went with the rollback of batch {batch_id}")
     frame = orphan[["region", "period"]].assign(indicator=catalog.TARGET, value=float("nan"))
-    return store.append_observations(con, frame, kind="statistical", batch_id=new_id, recorded_at=at)
+    return store.append_observations(con, frame, kind="statistical", batch_id=new_id, recorded_at=at,
+                                     retractions=True)

@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from warehouse import accounting, catalog
@@ -47,9 +48,14 @@ def new_batch(
 
 
 def append_observations(
-    con: duckdb.DuckDBPyConnection, obs: pd.DataFrame, *, kind: str, batch_id: int, recorded_at: datetime
+    con: duckdb.DuckDBPyConnection, obs: pd.DataFrame, *, kind: str, batch_id: int, recorded_at: datetime,
+    retractions: bool = False,
 ) -> int:
-    """Append rows (region, period, indicator, value) under one batch; returns the row count."""
+    """Append rows (region, period, indicator, value) under one batch; returns the row count.
+
+    Last line of defence: an infinite value is always refused, a NaN unless ``retractions`` (a rollback's
+    NaN says "this key has no value any more"); ``ValueError``, the caller's transaction rolls back. Once
+    stored, ``inf`` compares equal to itself and a correcting re-upload would look unchanged."""
     if kind not in catalog.KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if obs.empty:
@@ -60,6 +66,11 @@ def append_observations(
         "indicator": obs["indicator"].astype(str).to_numpy(),
         "value": pd.to_numeric(obs["value"]).astype(float).to_numpy(),
     })
+    values = frame["value"].to_numpy()
+    if not (finite := np.isfinite(values) | (retractions & np.isnan(values))).all():
+        bad = frame[~finite].iloc[0]
+        raise ValueError(f"refusing {int((~finite).sum())} non-finite value(s), e.g. {bad['region']} {bad['period']} "
+                         f"{bad['indicator']} = {bad['value']}; nothing was stored")
     con.register("_obs", frame)
     con.execute(
         "INSERT INTO observations SELECT region, period, indicator, value, ?, ?, ? FROM _obs",
@@ -154,6 +165,25 @@ def store_accounting(con: duckdb.DuckDBPyConnection, regions: list[str] | None =
     batch_id, at = new_batch(con, origin="accounting", created_by=created_by, rows_in=len(fresh),
                              rows_loaded=len(fresh), note="CO2 = Σ fuel × factor + net imported electricity × grid factor")
     return append_observations(con, fresh, kind="statistical", batch_id=batch_id, recorded_at=at)
+
+
+def unaccounted_periods(con: duckdb.DuckDBPyConnection, new: pd.DataFrame) -> pd.DataFrame:
+    """Periods for which ``new`` (statistical rows about to be stored) brings fuel data but whose fuel
+    set stays incomplete, so they are not accounted (``accounting.fuel_completeness``): region,
+    period, missing (fuel codes). Reads the current statistical fuels of the regions concerned."""
+    fuel = new[new["indicator"].astype(str).str.startswith(accounting.FUEL_PREFIX)]
+    if fuel.empty:
+        return pd.DataFrame(columns=["region", "period", "missing"])
+    regions = sorted(fuel["region"].astype(str).unique())
+    stored = con.execute(
+        "SELECT region, period, indicator, value FROM observations_current WHERE kind = 'statistical' "
+        "AND indicator LIKE 'fuel_%' AND region IN (SELECT unnest(?::TEXT[]))", [regions]).df()
+    both = pd.concat([fuel[["region", "period", "indicator", "value"]].astype({"region": str, "period": str}),
+                      stored], ignore_index=True).drop_duplicates(["region", "period", "indicator"], keep="first")
+    done = accounting.fuel_completeness(both)
+    touched = fuel[["region", "period"]].astype(str).drop_duplicates()
+    out = done[~done["complete"]].merge(touched, on=["region", "period"])
+    return out[["region", "period", "missing"]].reset_index(drop=True)
 
 
 def store_truth(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -> None:
