@@ -21,6 +21,10 @@ pages = [
     st.Page("app_pages/alerts.py", title=t("page_alerts"), icon="🚨", url_path="alerts"),
     st.Page("app_pages/overview.py", title=t("page_overview"), icon="🗄️", url_path="overview"),
     st.Page("app_pages/accuracy.py", title=t("page_accuracy"), icon="🎯", url_path="accuracy"),
+    st.Page("app_pages/plan.py", title=t("plan_page"), icon="📝", url_path="plan"),
+    st.Page("app_pages/annual_accounts.py", title=t("acc_page_annual"), icon="📒", url_path="annual_accounts"),
+    st.Page("app_pages/five_year_accounts.py", title=t("acc_page_five"), icon="🏅", url_path="five_year_accounts"),
+    st.Page("app_pages/measures.py", title=t("page_measures"), icon="🧰", url_path="measures"),
 ]
 path = data.warehouse_path()
 try:

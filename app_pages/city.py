@@ -6,7 +6,9 @@ import streamlit as st
 
 from budget import config as bconfig
 from services import budget_view as bv
-from services import charts, data
+from services import charts, data, tables
+from services import measures_view
+from services import enterprise_view
 from services.i18n import lang, name_col, t
 
 path, version = data.require_warehouse()
@@ -21,6 +23,9 @@ if "cd_region" not in st.session_state or (wanted in labels and st.session_state
     st.session_state["cd_region"] = wanted if wanted in labels else codes[0]
     st.session_state["cd_from_query"] = wanted
 region = st.sidebar.selectbox(t("cd_pick"), codes, format_func=labels.get, key="cd_region")
+if st.query_params.get("region") != region:  # the address follows the picker, so a card click always lands
+    st.query_params["region"] = region
+    st.session_state["cd_from_query"] = region
 row = rows.loc[region]
 
 st.title(f"{t('page_city')} · {labels[region]}")
@@ -34,19 +39,25 @@ m = st.columns(4)
 m[0].metric(t("bv_budget"), bv.num(row["budget"], 0))
 m[1].metric(t("bv_used"), bv.num(row["used"], 0),
             help=t("bv_used_split", stat=bv.num(row["used_statistical"], 0), est=bv.num(row["used_estimated"], 0)))
-m[2].metric(t("bv_execution"), bv.pct(row["execution_rate"]), delta=f"{t('bv_deviation')} {bv.pct(row['deviation'], True)}",
-            delta_color="inverse")
+# the delta starts with its sign, so the arrow points the way the deviation goes; lower is better (inverse)
+m[2].metric(t("bv_execution"), bv.pct(row["execution_rate"]), delta=t("cd_vs_schedule", dev=bv.pct(row["deviation"], True)),
+            delta_color="inverse", help=t("bv_deviation"))
 m[3].metric(t("bv_schedule"), bv.pct(row["schedule_progress"]), help=f"{t('bv_schedule_linear')}: {bv.pct(row['schedule_linear'])}")
 st.altair_chart(charts.gauge_chart(float(row["execution_rate"] or 0), float(row["schedule_progress"] or 0),
                                    bconfig.LEVEL_COLORS.get(level, bconfig.MISSING_COLOR),
                                    {"execution": t("bv_execution"), "schedule": t("bv_schedule")}), width="stretch")
 m = st.columns(4)
-m[0].metric(t("bv_p_overspend"), bv.pct(row["p_overspend"]))
+m[0].metric(t("bv_p_overspend"), bv.pct(row["p_overspend"]), help=t("bv_p_overspend_help"))
 m[1].metric(t("bv_run_out"), row["run_out_month"] if isinstance(row["run_out_month"], str) else t("bv_never"))
-m[2].metric(t("cd_cut"), bv.num(row["cut_needed"], 1),
-            help=t("cd_cut_vs", last=bv.num(row["last_year_rest_avg"], 1), pct=bv.pct(row["cut_needed_pct"], True)))
-m[3].metric(t("bv_rank"), "—" if pd.isna(row["rank"]) else int(row["rank"]))
-st.caption(t("cd_cut_vs", last=bv.num(row["last_year_rest_avg"], 1), pct=bv.pct(row["cut_needed_pct"], True)))
+exceeded = pd.notna(row["remaining"]) and row["remaining"] < 0
+if exceeded:  # nothing left to allow: say by how much the year's budget is already exceeded
+    m[2].metric(t("cd_exceeded"), t("cd_amount", v=bv.num(-row["remaining"], 1)), help=t("cd_exceeded_help"))
+    cut_note = t("cd_exceeded_by", v=bv.num(-row["remaining"], 1), pct=bv.pct(row["used"] / row["budget"] - 1, True))
+else:
+    m[2].metric(t("cd_cut"), t("cd_per_month", v=bv.num(row["cut_needed"], 1)), help=t("cd_cut_help"))
+    cut_note = t("cd_cut_vs", last=bv.num(row["last_year_rest_avg"], 1), pct=bv.pct(row["cut_needed_pct"], True))
+m[3].metric(t("bv_rank"), "—" if pd.isna(row["rank"]) else int(row["rank"]), help=t("bv_rank_help"))
+(st.error if exceeded else st.caption)(cut_note)
 m = st.columns(2)
 m[0].metric(t("cd_intensity"), bv.num(row["intensity"], 3),
             help=t("cd_intensity_vs", target=bv.num(row["intensity_target"], 3), gap=bv.pct(row["intensity_gap"], True)))
@@ -57,9 +68,10 @@ m[1].caption(t("cd_five_year_vs", sched=bv.pct(row["five_year_schedule"]), dev=b
 path_rows = rep.paths[rep.paths["region"] == region]
 last_year = rep.co2[(rep.co2["region"] == region) & rep.co2["period"].str.startswith(str(rep.year - 1))]
 if region == rep.province:
-    last_year = rep.co2[rep.co2["period"].str.startswith(str(rep.year - 1))].groupby("period", as_index=False)["value"].sum()
+    last_year = rep.co2[rep.co2["period"].str.startswith(str(rep.year - 1))]   # the chart sums the cities
 st.subheader(t("cd_monthly"))
-st.altair_chart(charts.monthly_budget_chart(path_rows, last_year, t("col_co2"), str(rep.year - 1)), width="stretch")
+st.altair_chart(charts.monthly_budget_chart(path_rows, last_year, t("col_co2"), t("cd_last_year", year=rep.year - 1)),
+                width="stretch")
 st.caption(t("estimate_note"))
 st.subheader(t("cd_cumulative"))
 st.altair_chart(charts.cumulative_chart(path_rows, rep.schedule[rep.schedule["region"] == region], float(row["budget"]),
@@ -72,7 +84,7 @@ if alert.empty:
     st.success(t("cd_no_alert"))
 else:
     a = alert.iloc[0]
-    (st.error if a["warning_level"] == "red" else st.warning)(a[f"reason_{lang()}"])
+    (st.error if a["warning_level"] == "red" else st.warning)(tables.localize_bilingual(a[f"reason_{lang()}"], rep.ledger["project"]))
     st.markdown(f"**{t('cd_policy')}**")
     pol = pd.DataFrame(a["policies"])
     if not pol.empty:
@@ -84,8 +96,16 @@ else:
 st.subheader(t("cd_ledger"))
 led = rep.ledger
 mine = led[(led["from_region"] == region) | (led["to_region"] == region)] if region != rep.province else led
-mine = mine.assign(type=mine["type"].map(lambda k: bconfig.label(bconfig.ENTRY_TYPE_LABELS, k, lang())))
-st.dataframe(mine[["date", "type", "year", "amount", "from_region", "to_region", "project", "user", "reason"]].rename(columns={
-    "date": t("col_date"), "type": t("col_type"), "year": t("bv_year"), "amount": t("col_amount"), "from_region": t("col_from"),
-    "to_region": t("col_to"), "project": t("col_project"), "user": t("col_user"), "reason": t("col_reason_ledger")}),
-    hide_index=True, width="stretch")
+names = {**dict(zip(rep.regions["code"], rep.regions[nc])), "reserve": t("cd_reserve")}
+shown = pd.DataFrame({
+    t("col_date"): mine["date"].astype(str).str[:10], t("col_type"): mine["type"].map(tables.entry_type),
+    t("bv_year"): mine["year"], t("col_amount"): mine["amount"].astype(float),
+    t("col_from"): mine["from_region"].map(lambda c: names.get(c, c) if isinstance(c, str) else "—"),
+    t("col_to"): mine["to_region"].map(lambda c: names.get(c, c) if isinstance(c, str) else "—"),
+    t("col_project"): mine["project"].map(tables.bilingual), t("col_user"): mine["user"].map(tables.user_name),
+    t("col_reason_ledger"): mine["reason"].map(tables.ledger_reason)})
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config={t("col_amount"): st.column_config.NumberColumn(format="%.2f"),
+                            t("bv_year"): st.column_config.NumberColumn(format="%d")})
+measures_view.city_section(path, version, rep, region)  # the city's measures and the what-if
+enterprise_view.enterprise_section(path, version, rep, region)  # metered key emitters: CO2 beside the city, status

@@ -6,10 +6,11 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from services import actions, auth, data
+from services import actions, auth, data, upload_view
 from services import budget_view as bv
-from services.i18n import lang, name_col, t
-from intake import templates as upload_templates, validate as upload_validate
+from services.i18n import lang, t
+from intake import region_list, templates as upload_templates, validate as upload_validate
+from reports.safe_text import to_csv_bytes
 from warehouse import users
 
 path, version = data.require_warehouse()
@@ -19,13 +20,22 @@ auth.gate(path, "upload")
 
 L = lang()
 with st.expander(t("up_templates")):
-    cols = st.columns(4)
+    cols = st.columns(5)
+    all_regions = data.regions(path, version, None)   # the valid names: a sheet + drop-down in the xlsx
     for col, (shape, fmt) in zip(cols, [("long", "xlsx"), ("long", "csv"), ("wide", "xlsx"), ("wide", "csv")]):
         maker = upload_templates.template_long if shape == "long" else upload_templates.template_wide
-        col.download_button(t(f"up_tpl_{shape}_{fmt}"), maker(fmt, L), file_name=f"template_{shape}_{L}.{fmt}",
-                            key=f"tpl_{shape}_{fmt}")
+        col.download_button(t(f"up_tpl_{shape}_{fmt}"), maker(fmt, L, all_regions),
+                            file_name=f"template_{shape}_{L}.{fmt}", key=f"tpl_{shape}_{fmt}")
+    cols[4].download_button(t("intake_tpl_regions_csv"), region_list.regions_csv(all_regions, L),
+                            file_name=f"regions_{L}.csv", mime="text/csv", key="tpl_regions_csv")
+    st.caption(t("intake_tpl_regions_note"))
 
-up = st.file_uploader(t("up_file"), type=["xlsx", "csv"], key="up_file")
+last = st.session_state.get("up_last")
+if last is not None:  # the last commit of this session: shown until the next one, the refresh runs meanwhile
+    upload_view.committed(path, last["result"], last["before"])
+
+upload_view.uploader_text()
+up = st.file_uploader(t("up_file"), type=["xlsx", "csv"], key="up_file", help=t("up_file_help"))
 if up is None:
     st.stop()
 payload, filename = up.getvalue(), up.name
@@ -58,11 +68,12 @@ else:
     st.success(t("up_clean"))
 if not report.empty:
     shown = pd.DataFrame({
-        t("col_row"): report["row"].astype("string").fillna("—"), t("col_column"): report["column"], t("col_value"): report["value"].astype("string"),
+        t("col_row"): report["row"].astype("string").fillna("—"), t("col_column"): report["column"].fillna("—"),
+        t("col_value"): report["value"].astype("string").fillna("—"),
         t("col_severity"): report["severity"].map(lambda s: t(f"sev_{s}")),
         t("col_problem"): report[f"problem_{L}"], t("col_fix"): report[f"fix_{L}"]})
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.download_button(t("up_download_report"), upload_validate.report_for_export(report).to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("up_download_report"), to_csv_bytes(upload_validate.report_for_export(report)),
                        file_name=f"report_{filename}.csv", mime="text/csv", key="up_report_csv")
 
 accept = st.checkbox(t("up_accept_valid"), key="up_accept") if n_err else False
@@ -80,25 +91,5 @@ if st.button(t("up_commit"), key="up_commit", disabled=not can_commit):
             st.error(t("auth_denied", msg=exc.message_zh if L == "zh" else exc.message_en))
             st.stop()
     st.session_state.pop(state_key, None)
-    msg = result.payload.get("message") or result.message_en
-    (st.success if result.ok else st.error)(msg)
-    changed = result.payload.get("changed")
-    if changed:
-        st.subheader(t("up_changed"))
-        months = "; ".join(f"{r}: {', '.join(ps)}" for r, ps in list(changed["new_months"].items())[:20])
-        st.write(t("up_new_values", n=changed["n_new_values"]) + " · " + t("up_new_months", items=months or "—"))
-        st.write(t("up_revised", n=changed["n_revised"]))
-        if not changed["revised"].empty:
-            st.dataframe(changed["revised"].head(200), hide_index=True, width="stretch")
-        if not result.payload.get("nowcast_ok", True):
-            st.warning(t("up_nowcast_failed", err=result.payload.get("nowcast_error", "")))
-        new_path, new_version = data.require_warehouse()
-        if before is not None:
-            try:
-                after = bv.report(new_path, new_version).progress
-                names = after.set_index("region")[name_col()]
-                moves = [f"{names[r]}: {bv.status_label(s0)}/{bv.level_label(l0)} → {bv.status_label(s1)}/{bv.level_label(l1)}"
-                         for r, s0, l0, s1, l1 in actions.status_moves(before, after)]
-                st.write(t("up_moved", items="; ".join(moves)) if moves else t("up_no_move"))
-            except ValueError as exc:
-                st.warning(t("bv_no_status", err=str(exc)))
+    st.session_state["up_last"] = {"result": result, "before": before}
+    st.rerun()  # show the result at the top; the refresh runs in the background meanwhile

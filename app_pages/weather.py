@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import budget_view as bv
-from services import cards, data
+from services import cards, data, upload_view
 from services.i18n import name_col, t
 
 path, version = data.require_warehouse()
@@ -12,6 +12,7 @@ st.title(t("page_weather"))
 rep = bv.require_report(path, version)
 st.caption(t("bv_as_of", year=rep.year, as_of=rep.as_of))
 st.caption(t("wv_intro"))
+upload_view.refresh_note(path)  # a refresh after an upload is running: these figures are from before it
 
 progress = rep.progress
 province = progress[progress["is_province"].astype(bool)]
@@ -32,8 +33,10 @@ if not province.empty:
                   overspend=int(counts.get("overspend", 0))))
 
 f1, f2, f3 = st.columns([2, 2, 1])
-statuses = f1.multiselect(t("wv_filter_status"), ["surplus", "balance", "overspend"], format_func=bv.status_label, key="wv_status")
-levels = f2.multiselect(t("wv_filter_level"), ["red", "orange", "green"], format_func=bv.level_label, key="wv_level")
+statuses = f1.multiselect(t("wv_filter_status"), ["surplus", "balance", "overspend"], format_func=bv.status_label, key="wv_status",
+                          placeholder=t("choose_options"))
+levels = f2.multiselect(t("wv_filter_level"), ["red", "orange", "green"], format_func=bv.level_label, key="wv_level",
+                        placeholder=t("choose_options"))
 search = f3.text_input(t("wv_search"), key="wv_search").strip()
 shown = cities
 if statuses:
@@ -46,7 +49,7 @@ if search:
 if shown.empty:
     st.info(t("wv_none"))
 else:
-    st.markdown(cards.grid(shown), unsafe_allow_html=True)
+    cards.show_grid(shown)  # each card is an in-session link to its city page (no reload, sign-in kept)
     labels = dict(zip(shown["region"], shown[name_col()]))
     c1, c2 = st.columns([3, 1])
     pick = c1.selectbox(t("cd_pick"), list(labels), format_func=labels.get, key="wv_pick", label_visibility="collapsed")

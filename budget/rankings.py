@@ -27,7 +27,7 @@ def rank_cities(progress: pd.DataFrame, previous: pd.DataFrame | None = None) ->
     """Rank the cities of ``progress`` (the province row is dropped).
 
     ``previous``: optional progress as of the previous quarter's end (same columns); without it the
-    deviation rank change uses ``progress.previous_rank``.
+    deviation rank change uses ``progress.previous_rank`` and the others rank ``progress.previous_<metric>``.
 
     Returns region, status, warning_level, deviation, intensity_change, yoy_change, p_overspend,
     rank_deviation, rank_intensity, rank_yoy, rank_p_overspend, and rank_change_<metric> per
@@ -42,8 +42,13 @@ def rank_cities(progress: pd.DataFrame, previous: pd.DataFrame | None = None) ->
         pc = previous[~previous["is_province"].astype(bool)].set_index("region")
         for metric, col in RANKED_METRICS.items():
             prev_ranks[col] = _rank(pc[metric])
-    elif "previous_rank" in cities.columns:
-        prev_ranks["rank_deviation"] = cities.set_index("region")["previous_rank"].astype("Int64")
+    else:
+        pc = cities.set_index("region")
+        if "previous_rank" in pc.columns:
+            prev_ranks["rank_deviation"] = pc["previous_rank"].astype("Int64")
+        for metric, col in RANKED_METRICS.items():  # progress.previous_<metric>: last quarter's value
+            if metric != "deviation" and f"previous_{metric}" in pc.columns and pc[f"previous_{metric}"].notna().any():
+                prev_ranks[col] = _rank(pc[f"previous_{metric}"])
     for metric, col in RANKED_METRICS.items():
         change = f"rank_change_{metric}"
         if col in prev_ranks:

@@ -6,6 +6,10 @@ import os
 import pandas as pd
 
 import budget
+from demo_province.accounts_demo import build_accounts
+from demo_province.measures_demo import create_demo_measures
+from demo_province.meters_demo import build_meters
+from demo_province.plan_demo import record_demo_plan
 from demo_province.plan_entries import demo_plan_entries
 from monitor import nowcast_run
 from monitor.ledger_change import validate_entries
@@ -57,4 +61,9 @@ def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = No
     if with_nowcast:
         info["nowcast"] = nowcast_run.run_and_store(db_path)["model_run"]
     info["ledger_entries"] = create_demo_plan(db_path)
+    info["plan"] = record_demo_plan(db_path, range(PLAN_START, PLAN_START + PLAN_YEARS), MAJOR_PROJECT_CITY,
+                                    MAJOR_PROJECT_NAME, {"emissions": 0.9, "gdp": 0.1})  # the plan page shows it approved
+    info["accounts"] = build_accounts(db_path)  # the 14th period 2021–2025: plan, closed years, five-year close
+    info["measures"] = create_demo_measures(db_path, info["as_of"], MAJOR_PROJECT_CITY, MAJOR_PROJECT_NAME)
+    info["meters"] = build_meters(db_path, info["as_of"], seed)  # metered key emitters: registry, MRV years, daily readings
     return info

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 import budget
+from budget import whatif
 from warehouse import budget_books, db, queries
+from warehouse import measures as measures_store
 
 DRIVER_PREFIXES = ("elec_", "gen_", "out_", "fuel_")
 
@@ -73,11 +75,16 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
         gdp = queries.indicator_values(con, ["gdp"], "0000")
         ledger = budget_books.entries(con)
         targets = budget_books.intensity_targets(con)
+        measures = measures_store.measures(con)
     provinces = regions[regions["level"] == "province"]
     province = str(provinces["code"].iloc[0]) if len(provinces) == 1 else None
     cities = sorted(regions.loc[(regions["level"] == "city") & ((regions["parent"] == province) if province else True), "code"])
     if ledger.empty:
         raise ValueError("no budget plan yet: the ledger is empty (the demo builds one; see the README)")
+    parent = _ledger_parent(ledger, regions)
+    if parent is not None and parent != province:  # a plan over another tree, e.g. 全国 → its provinces
+        province = parent
+        cities = sorted(regions.loc[regions["parent"] == parent, "code"])
     balances = budget.apply(budget.entries_from_frame(ledger))
     budgets = budget.region_budgets(balances, province)
     if not (budgets["year"] == year).any():
@@ -87,8 +94,8 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     cities = [c for c in cities if c in with_data]
     progress = budget.compute_progress(co2[["region", "period", "value", "kind", "lo90", "hi90"]], budgets, year, month,
                                        gdp=gdp, intensity_targets=targets if not targets.empty else None,
-                                       province=province, cities=cities)
-    estimates = co2[co2["kind"] == "estimated"].assign(contributions=lambda f: f["contributions"].map(_contrib))
+                                       province=province, cities=cities, plan_start=_plan_start(budgets, year))
+    estimates = co2[(co2["kind"] == "estimated") & ~budget.periods.superseded_estimates(co2)].assign(contributions=lambda f: f["contributions"].map(_contrib))
     projects = balances.projects[balances.projects["year"] == year]
     alerts = budget.build_alerts(progress, drivers=drivers[drivers["period"] <= as_of], indicator_catalog=inds,
                                  estimates=estimates[["region", "period", "contributions"]], major_projects=projects)
@@ -97,24 +104,40 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     progress, alerts, rankings = (f.join(names, on="region") for f in (progress, alerts, rankings))
     co2 = co2[co2["region"].isin(cities)]
     paths = budget.projection_paths(co2, year, month, province)
+    progress = whatif.with_measures(progress, paths, measures, year, province)  # the outlook with the city's measures
     schedule = budget.seasonal_pattern(budget_monthly(paths, co2, province), year)
     return StatusReport(year, month, as_of, province, regions, progress, alerts, rankings, ledger, co2, budgets,
                         paths, schedule)
 
 
+def _ledger_parent(ledger: pd.DataFrame, regions: pd.DataFrame) -> str | None:
+    """The region the latest allocation was made from (the plan's parent), when it is a known region."""
+    alloc = ledger[(ledger["type"] == "allocation") & ledger["from_region"].isin(set(regions["code"]))]
+    return str(alloc["from_region"].iloc[-1]) if len(alloc) else None
+
+
+def _plan_start(budgets: pd.DataFrame, year: int) -> int:
+    """First year of the five-year period containing ``year`` (2021–2025, 2026–2030, …) when the ledger
+    budgets it, else the first budgeted year (a plan of another shape)."""
+    from budget.year_close import five_year_period
+
+    start = five_year_period(year)[0]
+    return start if (budgets["year"] == start).any() else int(budgets["year"].min())
+
+
 def budget_monthly(paths: pd.DataFrame, co2: pd.DataFrame, province: str | None) -> pd.DataFrame:
     """region, year, month, value of cities and the province (sum) for the seasonal schedule."""
-    frame = co2[["region", "period", "value"]].copy()
-    if province:
-        frame = pd.concat([frame, frame.groupby("period", as_index=False)["value"].sum().assign(region=province)])
-    frame["year"] = frame["period"].str[:4].astype(int)
-    frame["month"] = frame["period"].str[5:7].astype(int)
-    return frame[["region", "year", "month", "value"]]
+    frame = budget.periods.monthly_frame(co2[["region", "period", "value"] + (["kind"] if "kind" in co2 else [])])
+    if province:  # a combined Jan–Feb (span) of any city makes the province's pair one value too
+        prov = frame.groupby(["year", "month"], as_index=False).agg(value=("value", "sum"), span=("span", "first"))
+        frame = pd.concat([frame, prov.assign(region=province)], ignore_index=True)
+    return frame[["region", "year", "month", "value", "span"]]
 
 
 STATUS_FIELDS = ["region", "name_zh", "name_en", "budget", "used_statistical", "used_estimated", "execution_rate",
                  "schedule_progress", "deviation", "status", "warning_level", "p_overspend", "run_out_month",
-                 "cut_needed", "intensity", "intensity_target", "previous_level", "rank", "previous_rank"]
+                 "cut_needed", "intensity", "intensity_target", "previous_level", "rank", "previous_rank",
+                 "projected_year_end", "projected_year_end_with_measures", "p_overspend_with_measures"]
 
 
 def status_records(report: StatusReport) -> list[dict]:

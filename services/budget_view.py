@@ -54,7 +54,12 @@ def level_change(level: str | None, previous: str | None) -> tuple[str, str]:
         return "▲", t("bv_worse", prev=level_label(previous))
     if d < 0:
         return "▼", t("bv_better", prev=level_label(previous))
-    return "＝", t("bv_same")
+    return same_sign(), t("bv_same")
+
+
+def same_sign() -> str:
+    """The "no change" mark: full-width in Chinese text, ASCII in English."""
+    return "＝" if lang() == "zh" else "="
 
 
 def pct(x, signed: bool = False) -> str:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 
 import pandas as pd
+import streamlit as st
 
 from budget import config as bconfig
 from services import budget_view as bv
@@ -24,6 +26,13 @@ CSS = """
 .wv-line{font-size:.85rem;display:flex;justify-content:space-between;}
 .wv-tag{font-size:.75rem;color:#555;}
 .wv-province{border-left-width:12px;}
+.st-key-wv_grid{display:grid !important;grid-template-columns:repeat(auto-fill,minmax(235px,1fr));gap:12px;}
+[class*="st-key-wv_card_"]{position:relative;gap:0 !important;}
+[class*="st-key-wv_card_"] .stElementContainer:has([data-testid="stPageLink"]){position:absolute;inset:0;z-index:2;margin:0;}
+[class*="st-key-wv_card_"] [data-testid="stPageLink"],[class*="st-key-wv_card_"] [data-testid="stPageLink"] a{
+  width:100% !important;height:100% !important;max-width:none !important;}
+[class*="st-key-wv_card_"] [data-testid="stPageLink"] a{display:block;opacity:0;}
+[class*="st-key-wv_card_"]:hover .wv-card{box-shadow:0 2px 8px rgba(0,0,0,.18);}
 </style>
 """
 
@@ -50,10 +59,21 @@ def card(row: pd.Series, href: str | None, extra_class: str = "") -> str:
     style = f'style="--lvl:{color}"'
     cls = f"wv-card {extra_class}".strip()
     if href:
-        return f'<a class="{cls}" {style} href="{href}" target="_self" data-region="{html.escape(str(row["region"]))}">{body}</a>'
-    return f'<div class="{cls}" {style}>{body}</div>'
+        return f'<a class="{cls}" {style} href="{html.escape(href, quote=True)}" target="_self" data-region="{html.escape(str(row["region"]))}">{body}</a>'
+    return f'<div class="{cls}" {style} data-region="{html.escape(str(row["region"]))}">{body}</div>'
+
+
+def show_grid(frame: pd.DataFrame, city_page: str = "app_pages/city.py") -> None:
+    """One card per city; the whole card is an in-session link to the city page (``st.page_link`` with the
+    region as a query parameter: no full reload, so a signed-in analyst stays signed in)."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    with st.container(key="wv_grid"):
+        for i, (_, r) in enumerate(frame.iterrows()):
+            with st.container(key=f"wv_card_{i}"):
+                st.markdown(card(r, None), unsafe_allow_html=True)
+                st.page_link(city_page, label=str(r[name_col()]), query_params={"region": str(r["region"])})
 
 
 def grid(frame: pd.DataFrame) -> str:
-    cards = [card(r, f"./city?region={r['region']}&lang={lang()}") for _, r in frame.iterrows()]
+    cards = [card(r, f"./city?{urlencode({'region': str(r['region']), 'lang': lang()})}") for _, r in frame.iterrows()]
     return CSS + '<div class="wv-grid">' + "".join(cards) + "</div>"

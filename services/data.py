@@ -55,7 +55,9 @@ def indicators(path: str, version: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def sheet_names(payload: bytes, filename: str) -> list[str]:
-    """Sheets of an uploaded workbook (empty when it cannot be read: the check reports why)."""
-    from intake.reader import read_upload
+    """Sheets of an uploaded workbook from its workbook part only, never its cells (cheap in this server
+    process whatever the sheets hold; empty when it cannot be read: the check reports why)."""
+    from intake.sheets import list_sheets
 
-    return list(read_upload(payload, filename).sheets or [])
+    del filename  # part of the cache key only
+    return list_sheets(payload)

@@ -286,6 +286,92 @@ TEXT.update({
 })
 
 
+TEXT.update({
+    # first use, as an official sees it (issue 8): every word in the chosen language
+    "choose_options": ("请选择", "Choose options"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "user_system": ("系统", "system"),
+    "col_old": ("原值", "Old value"),
+    "col_new": ("新值", "New value"),
+    "col_change_pct": ("变化（%）", "Change (%)"),
+    "col_key": ("键", "Key"),
+    "col_value_a": ("批次 A 数值", "Value in A"),
+    "col_value_b": ("批次 B 数值", "Value in B"),
+    "col_diff": ("差值（B − A）", "Difference (B − A)"),
+    "col_diff_pct": ("差值（%）", "Difference (%)"),
+    "col_in_a": ("在批次 A 中", "In A"),
+    "col_in_b": ("在批次 B 中", "In B"),
+    "col_sha256": ("文件指纹（SHA-256）", "File fingerprint (SHA-256)"),
+    "col_rows_in": ("读入行数", "Rows read"),
+    "col_note": ("说明", "Note"),
+    "col_code": ("代码", "Code"),
+    "col_year_from": ("起始年份", "From year"),
+    "col_year_to": ("截止年份", "To year"),
+    "col_factor": ("排放因子", "Factor"),
+    "col_factor_unit": ("因子单位", "Factor unit"),
+    "col_co2_per_unit": ("万吨CO2 / 单位指标", "10k t CO2 per unit"),
+    "col_source": ("来源", "Source"),
+    "col_series": ("图例", "Series"),
+    "col_lo90": ("90% 区间下限", "90% low"),
+    "col_hi90": ("90% 区间上限", "90% high"),
+    "ov_region": ("地区", "Region"),
+    # city detail
+    "cd_vs_schedule": ("{dev} 偏离时序进度", "{dev} vs schedule"),
+    "cd_per_month": ("{v} 万吨/月", "{v} (10k t/month)"),
+    "cd_amount": ("{v} 万吨", "{v} (10k t)"),
+    "cd_exceeded": ("年度预算已超出", "Annual budget exceeded"),
+    "cd_exceeded_help": ("已用量超过全年预算：年内剩余月份已无可排放额度。", "Use is above the whole year's budget: nothing is left for the rest of the year."),
+    "cd_exceeded_by": ("年度预算已超出 {v} 万吨（已用量比全年预算高 {pct}）。剩余月份需申请调剂、预支或单列指标，否则全年超支。",
+                       "The annual budget is already exceeded by {v} (10k t) (use is {pct} above the year's budget). The rest "
+                       "of the year needs a transfer, an advance or a separately-listed quota, or the year ends overspent."),
+    "cd_cut_help": ("（年度预算 − 已用量）÷ 剩余月数", "(annual budget − used) ÷ months left"),
+    "cd_last_year": ("{year}年同期", "Same months {year}"),
+    "cd_reserve": ("省级储备", "Provincial reserve"),
+    "bv_p_overspend_help": ("按电-碳模型估算的不确定区间计算的全年排放超过年度预算的概率。",
+                            "Probability that the year's emissions exceed the annual budget, from the uncertainty of the estimates."),
+    "bv_rank_help": ("按偏离时序进度排名，1 = 最需关注。", "Ranked by deviation from schedule; 1 = needs most attention."),
+    # rankings
+    "rk_chart_title": ("{year}年1–{month}月 城市碳预算执行排名", "City carbon-budget ranking, {year} Jan–{month_en}"),
+    # alerts
+    "al_sort": ("排序", "Sort by"),
+    "al_sort_level": ("预警等级", "Warning level"),
+    "al_sort_deviation": ("偏离时序进度", "Deviation from schedule"),
+    "al_sort_p_overspend": ("超支概率", "Probability of overspend"),
+    # upload: result line, the uploader's own text, the background refresh
+    "up_result_loaded": ("已导入为批次 {batch}：写入 {n} 个数值。", "Loaded as batch {batch}: {n} values stored."),
+    "up_result_partial": ("已导入为批次 {batch}：写入 {n} 个数值，拒收 {rejected} 行（见检查报告）。",
+                          "Loaded as batch {batch}: {n} values stored, {rejected} rows rejected (see the report)."),
+    "up_result_unchanged": ("没有新数据：该文件的数值已存在（批次 {batch}）。", "Nothing new: the file's values are already stored (batch {batch})."),
+    "up_result_failed": ("未导入：{msg}", "Not loaded: {msg}"),
+    "up_result_unknown": ("导入过程没有返回结果", "the load returned no result"),
+    "up_file_help": ("长表（地区、时期、指标、数值、单位）或宽表（每个指标一列），可使用上方模板；单个文件不超过 200 MB。",
+                     "A long table (region, period, indicator, value, unit) or a wide one (one column per indicator): "
+                     "see the templates above; at most 200 MB per file."),
+    "up_drop_here": ("将文件拖放到此处", "Drag and drop a file here"),
+    "up_drop_limit": ("单个文件不超过 200 MB · XLSX、CSV", "Limit 200 MB per file · XLSX, CSV"),
+    "up_browse": ("选择文件", "Browse files"),
+    "rf_running": ("正在后台刷新快算模型估算与预警：已用 {elapsed} 秒（上次约 {expected} 秒）",
+                   "Refreshing the nowcast estimates and alerts in the background: {elapsed} s so far (last time about {expected} s)"),
+    "rf_usable": ("数据已导入；刷新期间可继续使用各页面，显示的估算与预警为刷新前的数值。",
+                  "The data is stored; every page stays usable meanwhile and shows the estimates and alerts from before the refresh."),
+    "rf_done": ("新的估算与预警已生成（刷新用时 {seconds} 秒），各页面已显示最新数值。",
+                "The new estimates and alerts are in (refresh took {seconds} s): every page now shows them."),
+    "rf_note": ("快算模型与预警正在后台刷新（已 {elapsed} 秒）：此处仍为刷新前的数值，完成后自动更新。",
+                "The nowcast and alerts are being refreshed in the background ({elapsed} s): figures here are from before "
+                "the refresh and update when it is done."),
+})
+TEXT.update({  # clearer wording of existing texts (units on every number, no sorting by header in a static table)
+    "cd_cut": ("剩余月份月均可排放量", "Allowed per month, rest of year"),
+    "cd_cut_vs": ("去年同期月均 {last} 万吨/月（可排放量较之 {pct}）", "same months last year: {last} (10k t/month) ({pct})"),
+    "al_intro": ("所有二级（橙色）及以上预警城市，附完整原因与推荐政策组合。可选择排序方式，可下载（CSV 与屏幕显示一致）。",
+                 "Every city at level 2 (orange) or above, with its full reasons and recommended policy mix. Choose the order; "
+                 "the download is the table as shown."),
+    "bv_p_overspend": ("全年超支概率", "Overspend probability (year)"),
+    "bv_run_out": ("预计用尽月份", "Projected run-out"),
+    "cd_intensity": ("碳排放强度（吨/万元）", "Intensity (t / 10k yuan)"),
+})
+
 def _merge_stage_tables() -> None:
     """Merge ``services/text_*.py`` tables into ``TEXT`` (a key defined twice is a programming error)."""
     import importlib

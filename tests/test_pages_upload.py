@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import shutil
+import time
 
+import pandas as pd
 import pytest
 
 from services import actions
 from tests.apptest_util import open_page, texts
 from tests.conftest import REAL_DATA, file_digest
+from tests.test_pages_budget import download_bytes, downloads  # noqa: F401 - the fixture
 from warehouse import db, queries, users
 
 GOOD = ("地区,时期,指标,数值,单位\n钢城市,2026-10,全社会用电量,4.2,亿千瓦时\n石岭市,2026-05,原煤消费量,1500000,吨\n"
@@ -56,6 +59,11 @@ def test_viewer_cannot_upload_or_roll_back_even_by_calling_actions(wh):
     at = _signed_in("upload", "vic", "analyst")  # a forged session role does not help: the page re-checks
     assert not at.exception
     before = file_digest(wh)
+    at.file_uploader(key="up_file").set_value(("q.csv", GOOD, "text/csv")).run()
+    at.button(key="up_check").click().run()
+    assert "无权执行此操作" in " ".join(e.value for e in at.error)  # the warehouse's role, not the session's, decides
+    assert at.get("download_button") == [] or all(not d.proto.id.endswith("up_report_csv") for d in at.get("download_button"))
+    assert file_digest(wh) == before
     for call in (lambda: actions.commit_upload(str(wh), "vic", GOOD, "q.csv"),
                  lambda: actions.check_upload(str(wh), "vic", GOOD, "q.csv"),
                  lambda: actions.rollback(str(wh), "vic", 1)):
@@ -84,10 +92,24 @@ def test_analyst_checks_then_commits_and_sees_what_changed(wh):
     at.button(key="up_check").click().run()
     assert not at.exception
     assert "文件没有错误" in texts(at)
+    t0 = time.monotonic()
     at.button(key="up_commit").click().run()
+    committed_in = time.monotonic() - t0
     assert not at.exception, at.exception
     body = texts(at)
+    # the commit returns with the batch stored; the nowcast refresh runs in the background, progress shown
+    assert "已导入为批次" in body and "写入 3 个数值" in body
     assert "本次变化" in body and "新增数值 2 个" in body and "修订数值 1 个" in body
+    job = actions.refresh_state(str(wh))
+    assert job is not None and job.finished is None, "the refresh should still be running after the commit"
+    assert committed_in < 10, f"commit took {committed_in:.1f} s"  # < 3 s on an idle machine (benchmarks/pages.py)
+    assert "刷新期间可继续使用各页面" in body
+    at.switch_page("app_pages/weather.py").run()  # the page stays usable meanwhile
+    assert not at.exception and "快算模型与预警正在后台刷新" in texts(at)
+    assert actions.wait_refresh(str(wh)).ok
+    at.switch_page("app_pages/upload.py").run()
+    body = texts(at)
+    assert "新的估算与预警已生成" in body
     assert "预算状态变化的城市" in body or "没有城市的预算状态发生变化" in body
     with db.connect(wh) as con:
         b = queries.batches(con)
@@ -119,6 +141,25 @@ def test_bad_upload_lists_problems_blocks_commit_then_loads_valid_rows_on_reques
         b = queries.batches(con)
     up = b[b["origin"] == "upload"].iloc[0]
     assert up["status"] == "partial" and up["rows_rejected"] >= 2
+    assert actions.wait_refresh(str(wh)).ok
+
+
+def test_template_downloads_are_the_templates(wh, downloads):
+    import io
+
+    from intake import templates
+
+    _with_users(wh)
+    at = _signed_in("upload", "ana", "analyst")
+    for shape, fmt in (("long", "csv"), ("wide", "csv"), ("long", "xlsx"), ("wide", "xlsx")):
+        data = download_bytes(at, f"tpl_{shape}_{fmt}", downloads)
+        maker = templates.template_long if shape == "long" else templates.template_wide
+        expected = maker(fmt, "zh")
+        read = (lambda b: pd.read_csv(io.BytesIO(b), encoding="utf-8-sig")) if fmt == "csv" else \
+            (lambda b: pd.read_excel(io.BytesIO(b), sheet_name=0))
+        assert read(data).equals(read(expected)), (shape, fmt)
+        if shape == "long":
+            assert list(read(data).columns)[:4] == ["地区", "时期", "指标", "数值"]
 
 
 def test_history_page_rolls_back_an_upload(wh):
@@ -138,6 +179,7 @@ def test_history_page_rolls_back_an_upload(wh):
         b = queries.batches(con)
     assert got.set_index("period").loc["2026-10", "value"] != pytest.approx(42000.0)
     assert "rollback" in set(b["origin"])
+    assert actions.wait_refresh(str(wh)).ok
 
 
 @pytest.mark.skipif(not REAL_DATA.exists(), reason="shared real data absent")
