@@ -39,7 +39,7 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	for b in warehouse_build nowcast_accuracy nowcast_real nowcast_speed pages ingest; do $(BIN)/python benchmarks/$$b.py || exit 1; done
+	for b in warehouse_build nowcast_accuracy nowcast_real nowcast_speed pages ingest hostile_uploads plan measures accounts enterprise_scale; do $(BIN)/python benchmarks/$$b.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DB)
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).meters

@@ -10,6 +10,7 @@ from services import accounts_view as av
 from services import auth, data
 from services import budget_view as bv
 from services.i18n import lang, t
+from services.tables import user_name
 
 path, version = data.require_warehouse()
 L = lang()
@@ -41,9 +42,9 @@ if bool(latest["provisional"]):
     st.warning(t("acc_provisional", months="、".join(months) if L == "zh" else ", ".join(months)))
 else:
     st.success(t("acc_final"))
-st.caption(t("acc_version", version=int(latest["version"]), when=str(latest["created_at"])[:16], who=latest["created_by"]))
+st.caption(t("acc_version", version=int(latest["version"]), when=str(latest["created_at"])[:16], who=user_name(latest["created_by"])))
 approved = isinstance(latest["approved_by"], str)
-st.caption(t("acc_approved", who=latest["approved_by"], when=str(latest["approved_at"])[:16]) if approved else t("acc_not_approved"))
+st.caption(t("acc_approved", who=user_name(latest["approved_by"]), when=str(latest["approved_at"])[:16]) if approved else t("acc_not_approved"))
 
 regions = data.regions(path, version, None).set_index("code")
 label = lambda r: regions[f"name_{L}"].get(r, r)
@@ -109,9 +110,9 @@ else:
 
 st.subheader(t("acc_history"))
 hist = pd.DataFrame({t("acc_col_version"): vs["version"], t("acc_col_created"): vs["created_at"].astype(str).str[:16],
-                     t("acc_col_by"): vs["created_by"],
+                     t("acc_col_by"): vs["created_by"].map(user_name),
                      t("acc_col_provisional"): vs["provisional"].map(lambda b: t("acc_yes") if b else t("acc_no")),
-                     t("acc_col_approved"): vs["approved_by"].map(lambda v: v if isinstance(v, str) else "—")})
+                     t("acc_col_approved"): vs["approved_by"].map(user_name)})
 st.dataframe(hist, hide_index=True, width="stretch")
 if len(vs) > 1:
     prev, _ = av.close_rows(path, version, int(vs.iloc[1]["close_id"]))

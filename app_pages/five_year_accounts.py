@@ -11,6 +11,7 @@ from services import accounts_view as av
 from services import auth, data
 from services import budget_view as bv
 from services.i18n import lang, t
+from services.tables import user_name
 
 path, version = data.require_warehouse()
 L = lang()
@@ -38,7 +39,7 @@ if mine.empty:
     st.stop()
 latest = mine.iloc[0]
 rows = av.assessment(path, version, int(latest["assessment_id"]))
-st.caption(t("acc_version", version=int(latest["version"]), when=str(latest["created_at"])[:16], who=latest["created_by"]))
+st.caption(t("acc_version", version=int(latest["version"]), when=str(latest["created_at"])[:16], who=user_name(latest["created_by"])))
 regions = data.regions(path, version, None).set_index("code")
 label = lambda r: regions[f"name_{L}"].get(r, r)
 grade = lambda g: evaluation.GRADE_LABELS.get(g, {}).get(L, "—") if isinstance(g, str) else "—"

@@ -8,6 +8,7 @@ import streamlit as st
 from budget import config
 from services import auth, data, plan_editor, plan_tables as T, plan_view as V
 from services.i18n import lang, name_col, t
+from services.tables import user_name
 
 path, _ = data.require_warehouse()
 key = V.key(path)
@@ -38,7 +39,7 @@ v = V.load(path, key, plan_id, number)
 c = v["content"]
 row = vers.set_index("version").loc[number]
 approved = isinstance(row["approved_by"], str)
-(st.success if approved else st.warning)(t("plan_status_approved", v=number, user=row["approved_by"], when=str(row["approved_at"])[:16])
+(st.success if approved else st.warning)(t("plan_status_approved", v=number, user=user_name(row["approved_by"]), when=str(row["approved_at"])[:16])
                                          if approved else t("plan_status_draft", v=number))
 m = st.columns(5)
 m[0].metric(t("plan_total"), f"{c['total']:,.0f}")

@@ -16,14 +16,8 @@ from budget import evaluation
 from monitor import accounts
 from warehouse import closes as wcloses, db, users
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-
-
-def _refused(exc) -> int:
-    en = getattr(exc, "message_en", None) or (exc.message("en") if isinstance(exc, budget.LedgerError) else str(exc))
-    zh = getattr(exc, "message_zh", None) or (exc.message("zh") if isinstance(exc, budget.LedgerError) else "")
-    print(f"refused: {en}" + (f" / {zh}" if zh else ""), file=sys.stderr)
-    return EXIT_REJECTED
+from cli.common import EXIT_OK, EXIT_USAGE
+from cli.common import refused as _refused
 
 
 def _write(path: str | None, data_fn) -> None:

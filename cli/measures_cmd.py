@@ -16,7 +16,6 @@ the what-if of a city's measures, the quarterly bulletin.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -25,19 +24,9 @@ from budget.measures import MeasureError
 from monitor import measures as ms
 from warehouse import users
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-
-
-def _out(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=1, default=str))
-
-
-def _refused(exc) -> int:
-    if isinstance(exc, budget.LedgerError):
-        print(f"refused ({exc.code}): {exc.message('en')} / {exc.message('zh')}", file=sys.stderr)
-    else:
-        print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
-    return EXIT_REJECTED
+from cli.common import EXIT_OK, EXIT_REJECTED
+from cli.common import print_json as _out
+from cli.common import refused as _refused
 
 
 def _guard(fn):

@@ -11,19 +11,9 @@ from budget import plan_versions
 from monitor import plan as mplan
 from warehouse import users
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-
-
-def _out(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=1, default=str))
-
-
-def _refused(exc) -> int:
-    if isinstance(exc, users.PermissionDenied):
-        print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
-    else:
-        print(f"refused ({exc.code}): {exc.message('en')} / {exc.message('zh')}", file=sys.stderr)
-    return EXIT_REJECTED
+from cli.common import EXIT_OK, EXIT_USAGE
+from cli.common import print_json as _out
+from cli.common import refused as _refused
 
 
 def _pairs(text: str | None, key=str) -> dict | None:

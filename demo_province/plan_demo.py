@@ -37,5 +37,5 @@ def record_demo_plan(db_path: str | os.PathLike, years, project_region: str, pro
     factors = plan_versions.frames(content)["factors"]
     content["fairness"] = plan_versions._records(allocation.fairness(alloc, factors, quota))
     plans.record_approved(db_path, content, user, PLAN_ID, entry_prefix, len(mine),
-                          note="示范省 2026–2030 年预算方案（演示）/ demo five-year plan")
+                          note="示范省 2026–2030 年预算方案（演示） / demo province budget plan 2026–2030 (demo)")
     return PLAN_ID

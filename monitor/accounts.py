@@ -172,12 +172,14 @@ def approve(db_path: str | os.PathLike | None, year: int, user: str | None, clos
     net_new = {str(r): round(float(a or 0.0), 2) for r, a in zip(cities["region"], cities["adjustment"])}
     moves = adjustment_rule.ledger_moves(net_new, applied_before)
     reasons = dict(zip(cities["region"].astype(str), cities["reason_zh"]))
+    reasons_en = dict(zip(cities["region"].astype(str), cities["reason_en"]))
     entries = []
     for n, (kind, region, amount) in enumerate(moves, start=1):
         kw = {"transfer": {"from_region": region, "to_region": bconfig.RESERVE_ACCOUNT},
               "reserve_release": {"to_region": region}, "adjustment": {"to_region": region}}[kind]
         entries.append(budget.new_entry(kind, year + 1, amount, user=users.normalize_name(user) or "cli", date=date,
-                                        reason=f"{year}年度决算第{meta['version']}版调节：{reasons.get(region, '')}",
+                                        reason=(f"{year}年度决算第{meta['version']}版调节：{reasons.get(region, '')} / "  # bilingual: zh / en
+                                                f"{year} annual close version {meta['version']} adjustment: {reasons_en.get(region, '')}"),
                                         entry_id=f"close-{year}-v{meta['version']}-{n:03d}", **kw))
     frame = budget.entries_to_frame(entries)
     name = closes.approve_close(db_path, cid, user, year, applied_before, net_new, frame,

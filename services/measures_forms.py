@@ -17,6 +17,7 @@ from services import auth
 from services import budget_view as bv
 from services.i18n import lang, t
 from services.measures_view import instrument_label, run_action, status_text
+from services.tables import bilingual, user_name
 
 
 def _regions(rep, scope: str | None) -> list[str]:
@@ -79,9 +80,9 @@ def reports_section(path: str, reg: dict, scope: str | None) -> None:
     else:
         st.dataframe(pd.DataFrame({
             t("ms_col_report"): reps["report_id"].astype(int), t("ms_col_id"): reps["measure_id"].astype(int),
-            t("ms_period"): reps["period"], t("ms_text"): reps["text"], t("ms_value"): reps["value"].map(lambda v: bv.num(v, 1)),
-            t("ms_author"): reps["author"], t("ms_col_review"): reps["review_status"].map(review),
-            t("ms_comment"): reps["review_comment"].fillna(""),
+            t("ms_period"): reps["period"], t("ms_text"): reps["text"].map(bilingual), t("ms_value"): reps["value"].map(lambda v: bv.num(v, 1)),
+            t("ms_author"): reps["author"].map(lambda a: user_name(bilingual(a))), t("ms_col_review"): reps["review_status"].map(review),
+            t("ms_comment"): reps["review_comment"].map(bilingual),
         }), hide_index=True, width="stretch")
     mine = reg["measures"] if scope is None else reg["measures"][reg["measures"]["region"] == scope]
     if auth.can(path, "measure_report") and len(mine):
@@ -115,12 +116,12 @@ def applications_section(path: str, rep, reg: dict, names: dict, scope: str | No
         st.info(t("ms_no_projects"))
     else:
         em = reg["project_emissions"]
-        by = em.groupby("project_id").apply(lambda g: "，".join(f"{int(y)}: {bv.num(v, 0)}" for y, v in zip(g["year"], g["co2"])),
+        by = em.groupby("project_id").apply(lambda g: ("，" if lang() == "zh" else ", ").join(f"{int(y)}: {bv.num(v, 0)}" for y, v in zip(g["year"], g["co2"])),
                                             include_groups=False) if len(em) else pd.Series(dtype=str)
         st.dataframe(pd.DataFrame({
             t("ms_col_project_id"): projects["project_id"].astype(int), t("ms_col_city"): projects["region"].map(lambda r: names.get(r, r)),
-            t("ms_col_project"): projects["name"], t("ms_sector"): projects["sector"], t("ms_start"): projects["start_month"],
-            t("ms_emissions"): projects["project_id"].map(by).fillna("—"), t("ms_plan"): projects["reduction_plan"].fillna(""),
+            t("ms_col_project"): projects["name"].map(bilingual), t("ms_sector"): projects["sector"].map(bilingual), t("ms_start"): projects["start_month"],
+            t("ms_emissions"): projects["project_id"].map(by).fillna("—"), t("ms_plan"): projects["reduction_plan"].map(bilingual),
         }), hide_index=True, width="stretch")
     regions = _regions(rep, scope)
     if auth.can(path, "application_submit") and regions:
@@ -152,11 +153,11 @@ def applications_section(path: str, rep, reg: dict, names: dict, scope: str | No
     else:
         st.dataframe(pd.DataFrame({
             t("ms_col_app"): apps["application_id"].astype(int), t("ms_col_city"): apps["region"].map(lambda r: names.get(r, r)),
-            t("ms_kind"): apps["kind"].map(kinds), t("ms_col_project"): apps["project"].fillna("—"),
+            t("ms_kind"): apps["kind"].map(kinds), t("ms_col_project"): apps["project"].map(bilingual),
             t("bv_year"): apps["year"].astype(int), t("ms_amount"): apps["amount"].round(1),
             t("ms_col_status"): apps["status"].map(decisions), t("ms_granted"): apps["amount_granted"].map(lambda v: bv.num(v, 1)),
-            t("ms_reason"): apps["reason"], t("ms_review_reason"): apps["review_reason"].fillna(""),
-            t("ms_reviewer"): apps["reviewer"].fillna(""),
+            t("ms_reason"): apps["reason"].map(bilingual), t("ms_review_reason"): apps["review_reason"].map(bilingual),
+            t("ms_reviewer"): apps["reviewer"].map(user_name),
         }), hide_index=True, width="stretch")
     if auth.can(path, "application_submit") and regions:
         st.markdown(f"**{t('ms_apply')}**")

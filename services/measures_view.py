@@ -15,9 +15,10 @@ from budget.measures import MeasureError
 from budget.policy import instruments
 from monitor import measures as ms
 from monitor import measures_outlook as mo
-from services import auth
+from services import auth, data
 from services import budget_view as bv
 from services.i18n import lang, name_col, t
+from services.tables import bilingual, user_name
 from warehouse import db, queries, users
 
 
@@ -84,9 +85,10 @@ def measures_table(frame: pd.DataFrame, names: dict) -> pd.DataFrame:
         t("ms_col_title"): frame["title"],
         t("ms_col_instrument"): frame["instrument"].map(instrument_label),
         t("ms_col_type"): frame["instrument_type"].map(lambda k: bconfig.label(bconfig.INSTRUMENT_TYPE_LABELS, k, lg)),
-        t("ms_col_owner"): frame["owner_dept"] + frame["owner_contact"].map(lambda c: f"（{c}）" if isinstance(c, str) and c else ""),
+        t("ms_col_owner"): frame["owner_dept"].map(bilingual) + frame["owner_contact"].map(
+            lambda c: (f"（{bilingual(c)}）" if lg == "zh" else f" ({bilingual(c)})") if isinstance(c, str) and c.strip() else ""),
         t("ms_col_status"): frame["effective_status"].map(status_text),
-        t("ms_col_why"): frame[f"status_reason_{lg}"].fillna(""),
+        t("ms_col_why"): frame[f"status_reason_{lg}"].map(bilingual),
         t("ms_col_planned"): frame["planned_start"] + "–" + frame["planned_end"],
         t("ms_col_actual"): [f"{a if isinstance(a, str) else '…'}–{b if isinstance(b, str) else '…'}"
                              for a, b in zip(frame["actual_start"], frame["actual_end"])],
@@ -99,8 +101,8 @@ def history_table(hist: pd.DataFrame) -> pd.DataFrame:
     """The status history as shown (every change with its reason, who and when)."""
     return pd.DataFrame({
         t("ms_col_id"): hist["measure_id"].astype(int), t("ms_col_status"): hist["status"].map(status_text),
-        t("ms_reason"): hist["reason"], t("ms_actual_start"): hist["actual_start"].fillna("—"),
-        t("ms_actual_end"): hist["actual_end"].fillna("—"), t("ms_author"): hist["changed_by"],
+        t("ms_reason"): hist["reason"].map(bilingual), t("ms_actual_start"): hist["actual_start"].fillna("—"),
+        t("ms_actual_end"): hist["actual_end"].fillna("—"), t("ms_author"): hist["changed_by"].map(user_name),
         t("col_date"): hist["changed_at"].astype(str).str[:19],
     })
 
@@ -141,12 +143,14 @@ def city_section(path: str, version: str, rep, region: str) -> None:
         ach = mix.expected_vs_achieved(mine, reg["reports"], vals, rep.year, rep.month)
         if len(ach):
             show = mine[["measure_id", "title"]].merge(ach, on="measure_id")
+            inds_all = data.indicators(path, version)
+            ind_name = dict(zip(inds_all["code"], inds_all[name_col()]))
             st.markdown(f"**{t('ms_achieved')}**")
             st.dataframe(pd.DataFrame({
                 t("ms_col_title"): show["title"], t("ms_col_expected"): show["expected_to_date"].round(1),
                 t("ms_col_reported"): show["reported_to_date"].map(lambda v: bv.num(v, 1)),
                 t("ms_col_accepted"): show["reported_accepted"].map(lambda b: t("ms_yes") if b else t("ms_no")),
-                t("ms_col_indicator"): show["indicator"].fillna("—"),
+                t("ms_col_indicator"): show["indicator"].map(lambda c: ind_name.get(c, c) if isinstance(c, str) and c else "—"),
                 t("ms_col_yoy"): show["indicator_yoy"].map(lambda v: bv.pct(v, True)),
                 t("ms_col_estimate"): show["indicator_estimate"].map(lambda v: bv.num(v, 1)),
             }), hide_index=True, width="stretch")

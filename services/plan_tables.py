@@ -10,6 +10,7 @@ from budget import config
 from budget.plan_versions import frames
 from services.charts import FONT
 from services.i18n import lang, t
+from services.tables import bilingual, user_name
 
 
 def scenario_name(key: str) -> str:
@@ -54,22 +55,22 @@ def quota(content: dict, names: dict) -> pd.DataFrame:
     if q.empty:
         return q
     return pd.DataFrame({t("plan_col_year"): q["year"].astype(str), t("plan_col_region"): q["region"].map(lambda c: names.get(c, c)),
-                         t("plan_col_project"): q["project"], t("plan_col_amount"): q["amount"]})
+                         t("plan_col_project"): q["project"].map(bilingual), t("plan_col_amount"): q["amount"]})
 
 
 def versions(frame: pd.DataFrame) -> pd.DataFrame:
     def changes(text):
         items = json.loads(text) if isinstance(text, str) else []
         return "；".join(f"{c['field']}: {c['old']} → {c['new']}" for c in items[:6]) + (" …" if len(items) > 6 else "") or "—"
-    return pd.DataFrame({t("plan_version"): frame["version"], t("plan_col_user"): frame["user"],
-                         t("plan_col_note"): frame["note"].fillna(""), t("plan_col_changes"): frame["changes"].map(changes),
+    return pd.DataFrame({t("plan_version"): frame["version"], t("plan_col_user"): frame["user"].map(user_name),
+                         t("plan_col_note"): frame["note"].map(bilingual), t("plan_col_changes"): frame["changes"].map(changes),
                          t("plan_col_when"): frame["created_at"].astype(str).str[:16],
-                         t("plan_col_approved"): frame["approved_by"].fillna("—").astype(str)})
+                         t("plan_col_approved"): frame["approved_by"].map(user_name)})
 
 
 def comments(frame: pd.DataFrame, names: dict) -> pd.DataFrame:
     return pd.DataFrame({t("plan_version"): frame["version"], t("plan_col_region"): frame["region"].map(lambda c: names.get(c, c)),
-                         t("plan_col_user"): frame["user"], t("plan_col_comment"): frame["text"],
+                         t("plan_col_user"): frame["user"].map(user_name), t("plan_col_comment"): frame["text"],
                          t("plan_col_requested"): frame["requested_amount"], t("plan_col_when"): frame["created_at"].astype(str).str[:16]})
 
 

@@ -71,7 +71,7 @@ def ledger_reason(text) -> str:
     for pattern, (zh, en) in _REASONS:
         m = pattern.match(text.strip())
         if m:
-            return (zh if lang() == "zh" else en).format(*m.groups())
+            return (zh if lang() == "zh" else en).format(*(bilingual(g) for g in m.groups()))  # a quoted "zh / en" too
     return bilingual(text)
 
 

@@ -25,15 +25,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "nc_coverage_h": ("产品模型区间覆盖率（按步长）", "Product model interval coverage by horizon"),
     "nc_coverage_caption": ("目标：90% 区间的实际覆盖率在 85%–95% 之间。",
                             "Target: the 90% band covers 85–95% of the actuals."),
-    "nc_circ": ("是否含火电发电量（gen_thermal）", "With and without thermal generation (gen_thermal)"),
+    "nc_circ": ("含与不含火电发电量的对比", "With and without thermal generation"),
     "nc_circ_caption": ("Carbon Monitor 类的排放数据中电力部门由火电发电量推算，含该驱动时模型误差偏乐观。"
                         "不含火电的回测使用 {n} 个起点（{origins}）。",
                         "Carbon Monitor-style CO2 computes the power sector from thermal generation, so a model fed "
-                        "gen_thermal looks better than it is. The backtest without it uses {n} origin(s) ({origins})."),
-    "nc_circ_none": ("数据中没有火电发电量（gen_thermal），无需对比。", "The data hold no gen_thermal: nothing to compare."),
-    "nc_circ_failed": ("历史数据不足，未能完成不含火电的回测。", "Too little history for the backtest without gen_thermal."),
-    "nc_with": ("含 gen_thermal 的 MAPE", "MAPE with gen_thermal"),
-    "nc_without": ("不含 gen_thermal 的 MAPE", "MAPE without gen_thermal"),
+                        "thermal generation looks better than it is. The backtest without it uses {n} origin(s) ({origins})."),
+    "nc_circ_none": ("数据中没有火电发电量，无需对比。", "The data hold no thermal generation: nothing to compare."),
+    "nc_circ_failed": ("历史数据不足，未能完成不含火电的回测。", "Too little history for the backtest without thermal generation."),
+    "nc_with": ("含火电发电量的 MAPE", "MAPE with thermal generation"),
+    "nc_without": ("不含火电发电量的 MAPE", "MAPE without thermal generation"),
     "nc_model_product": ("产品模型（选择/组合）", "Product model (choice/combination)"),
     "nc_model_pooled": ("汇总收缩比率模型", "Pooled shrunk ratio"),
 }

@@ -198,9 +198,9 @@ def test_nowcast_with_a_hierarchy_stores_coherent_estimates():
 # --- the accuracy page -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang, words", [
-    ("zh", ["产品模型的选择与权重（按步长）", "产品模型区间覆盖率（按步长）", "是否含火电发电量（gen_thermal）"]),
+    ("zh", ["产品模型的选择与权重（按步长）", "产品模型区间覆盖率（按步长）", "含与不含火电发电量的对比"]),
     ("en", ["Product model: choice and weights by horizon", "Product model interval coverage by horizon",
-            "With and without thermal generation (gen_thermal)"])])
+            "With and without thermal generation"])])
 def test_accuracy_page_shows_choice_weights_and_coverage_per_horizon(demo_db, env_db, lang, words):
     env_db(demo_db)
     at = open_page("accuracy", lang)
@@ -217,7 +217,7 @@ def test_accuracy_page_shows_choice_weights_and_coverage_per_horizon(demo_db, en
     cov = next(f for f in frames if ("90% 区间覆盖率" if lang == "zh" else "90% interval coverage") in f.columns
                and len(f.columns) == 3)
     assert len(cov) == 6 and cov.iloc[:, 2].str.endswith("%").all()
-    without = "不含 gen_thermal 的 MAPE" if lang == "zh" else "MAPE without gen_thermal"
+    without = "不含火电发电量的 MAPE" if lang == "zh" else "MAPE without thermal generation"
     circ = next(f for f in frames if without in f.columns)
     assert circ[without].str.endswith("%").all()
     assert "nan" not in body and "None" not in body

@@ -126,7 +126,7 @@ def insert_measure(con: duckdb.DuckDBPyConnection, rec: dict, instrument_type: s
                  rec.get("owner_contact"), rec["planned_start"], rec["planned_end"], rec["reduction"],
                  rec.get("reduction_basis"), rec.get("cost"), rec.get("indicator"), user, now])
     con.execute("INSERT INTO measure_status VALUES (?, 1, 'planned', ?, NULL, NULL, ?, ?)",
-                [mid, rec.get("status_reason") or "registered / 登记", user, now])
+                [mid, rec.get("status_reason") or "登记 / registered", user, now])
     log(con, "measure_add", mid, user)
     return mid
 
