@@ -59,7 +59,7 @@ def test_bad_input_is_refused(empty_db):
 
 
 def test_roles_are_ordered_and_permissions_live_in_one_table(empty_db):
-    assert users.ROLES == ("viewer", "analyst", "admin")
+    assert users.ROLES == ("viewer", "reporter", "analyst", "admin")
     assert users.PERMISSIONS["upload"] == users.PERMISSIONS["rollback"] == "analyst"
     assert users.PERMISSIONS["budget_change"] == users.PERMISSIONS["manage_users"] == "admin"
     assert users.can("admin", "rollback") and users.can("analyst", "upload") and not users.can("viewer", "rollback")
