@@ -20,3 +20,22 @@ def refused(exc) -> int:
     code = getattr(exc, "code", None)
     print(f"refused{f' ({code})' if code else ''}: {en}" + (f" / {zh}" if zh and zh != en else ""), file=sys.stderr)
     return EXIT_REJECTED
+
+
+def guarded(*refusals: type[BaseException], usage: tuple[type[BaseException], ...] = ()):
+    """Decorator for a ``cmd_*`` function: an exception of a ``refusals`` type is printed by :func:`refused`
+    (exit 1); one of a ``usage`` type (checked after the refusals) as ``error: …`` (exit 2)."""
+    import functools
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(args) -> int:
+            try:
+                return fn(args)
+            except refusals as exc:
+                return refused(exc)
+            except usage as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        return run
+    return wrap

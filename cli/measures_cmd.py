@@ -24,18 +24,12 @@ from budget.measures import MeasureError
 from monitor import measures as ms
 from warehouse import users
 
-from cli.common import EXIT_OK, EXIT_REJECTED
+from cli.common import EXIT_OK, EXIT_REJECTED, guarded
 from cli.common import print_json as _out
 from cli.common import refused as _refused
 
 
-def _guard(fn):
-    def run(args) -> int:
-        try:
-            return fn(args)
-        except (MeasureError, users.PermissionDenied, budget.LedgerError) as exc:
-            return _refused(exc)
-    return run
+_guard = guarded(MeasureError, users.PermissionDenied, budget.LedgerError)
 
 
 @_guard

@@ -11,7 +11,7 @@ from budget import plan_versions
 from monitor import plan as mplan
 from warehouse import users
 
-from cli.common import EXIT_OK, EXIT_USAGE
+from cli.common import EXIT_OK, EXIT_USAGE, guarded
 from cli.common import print_json as _out
 from cli.common import refused as _refused
 
@@ -54,16 +54,11 @@ def _params(args) -> dict:
     return kw
 
 
+@guarded(budget.LedgerError, users.PermissionDenied, usage=(ValueError,))
 def cmd_draft(args) -> int:
-    try:
-        kw = {k: v for k, v in _params(args).items() if v is not None}
-        kw.setdefault("reserve_share", bconfig.RESERVE_SHARE_DEFAULT)
-        out = mplan.draft(args.db_path, args.parent, args.years, user=args.user, note=args.note or "", **kw)
-    except (budget.LedgerError, users.PermissionDenied) as exc:
-        return _refused(exc)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    kw = {k: v for k, v in _params(args).items() if v is not None}
+    kw.setdefault("reserve_share", bconfig.RESERVE_SHARE_DEFAULT)
+    out = mplan.draft(args.db_path, args.parent, args.years, user=args.user, note=args.note or "", **kw)
     if args.json:
         _out(out)
     else:
@@ -72,17 +67,12 @@ def cmd_draft(args) -> int:
     return EXIT_OK
 
 
+@guarded(budget.LedgerError, users.PermissionDenied, usage=(ValueError,))
 def cmd_revise(args) -> int:
-    try:
-        kw = _params(args)
-        if args.total is None:
-            kw.pop("total", None)
-        out = mplan.revise(args.db_path, args.plan, user=args.user, note=args.note or "", **kw)
-    except (budget.LedgerError, users.PermissionDenied) as exc:
-        return _refused(exc)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    kw = _params(args)
+    if args.total is None:
+        kw.pop("total", None)
+    out = mplan.revise(args.db_path, args.plan, user=args.user, note=args.note or "", **kw)
     if args.json:
         _out(out)
     else:
@@ -92,11 +82,9 @@ def cmd_revise(args) -> int:
     return EXIT_OK
 
 
+@guarded(budget.LedgerError, users.PermissionDenied)
 def cmd_approve(args) -> int:
-    try:
-        out = mplan.approve(args.db_path, args.plan, args.version, args.user)
-    except (budget.LedgerError, users.PermissionDenied) as exc:
-        return _refused(exc)
+    out = mplan.approve(args.db_path, args.plan, args.version, args.user)
     if args.json:
         _out(out)
     else:
@@ -105,11 +93,9 @@ def cmd_approve(args) -> int:
     return EXIT_OK
 
 
+@guarded(budget.LedgerError, users.PermissionDenied)
 def cmd_comment(args) -> int:
-    try:
-        cid = mplan.comment(args.db_path, args.plan, args.region, args.user, args.text, args.amount, args.version)
-    except (budget.LedgerError, users.PermissionDenied) as exc:
-        return _refused(exc)
+    cid = mplan.comment(args.db_path, args.plan, args.region, args.user, args.text, args.amount, args.version)
     _out({"comment": cid}) if args.json else print(f"comment {cid} recorded on plan {args.plan}")
     return EXIT_OK
 
@@ -124,11 +110,9 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
+@guarded(budget.LedgerError)
 def cmd_show(args) -> int:
-    try:
-        v = mplan.load(args.db_path, args.plan, args.version)
-    except budget.LedgerError as exc:
-        return _refused(exc)
+    v = mplan.load(args.db_path, args.plan, args.version)
     out = mplan.contract(v["plan"], v["version"], v["content"])
     out.update({"note": v["note"], "user": v["user"], "changes": v["changes"], "fairness": v["content"]["fairness"],
                 "summary": v["content"]["summary"]})
@@ -136,11 +120,9 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
+@guarded(budget.LedgerError)
 def cmd_compare(args) -> int:
-    try:
-        a, b = (mplan.load(args.db_path, args.plan, n)["content"] for n in (args.a, args.b))
-    except budget.LedgerError as exc:
-        return _refused(exc)
+    a, b = (mplan.load(args.db_path, args.plan, n)["content"] for n in (args.a, args.b))
     frame = plan_versions.compare(a, b)
     if args.json:
         _out({"changes": plan_versions.changes(a, b), "allocations": frame.round(2).to_dict(orient="records")})
@@ -149,18 +131,16 @@ def cmd_compare(args) -> int:
     return EXIT_OK
 
 
+@guarded(budget.LedgerError, users.PermissionDenied)
 def cmd_split(args) -> int:
-    try:
-        frame = mplan.split(args.db_path, args.plan, args.city, args.to, args.method, args.version, _pairs(args.weights))
-        if args.save:
-            v = mplan.load(args.db_path, args.plan, args.version)["content"]
-            rows = [r for r in v.get("horizontal", []) if r["city"] != args.city]
-            rows += frame.round({"amount": 2}).to_dict(orient="records")
-            out = mplan.revise(args.db_path, args.plan, user=args.user, note=args.note or f"horizontal split {args.city}",
-                               horizontal=rows)
-            print(f"saved as plan {out['plan']} version {out['version']}", file=sys.stderr)
-    except (budget.LedgerError, users.PermissionDenied) as exc:
-        return _refused(exc)
+    frame = mplan.split(args.db_path, args.plan, args.city, args.to, args.method, args.version, _pairs(args.weights))
+    if args.save:
+        v = mplan.load(args.db_path, args.plan, args.version)["content"]
+        rows = [r for r in v.get("horizontal", []) if r["city"] != args.city]
+        rows += frame.round({"amount": 2}).to_dict(orient="records")
+        out = mplan.revise(args.db_path, args.plan, user=args.user, note=args.note or f"horizontal split {args.city}",
+                           horizontal=rows)
+        print(f"saved as plan {out['plan']} version {out['version']}", file=sys.stderr)
     if args.json:
         _out(frame.round({"amount": 2}).to_dict(orient="records"))
     else:
