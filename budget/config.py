@@ -45,6 +45,8 @@ RESERVE_SHARE_MAX = 0.05
 ADVANCE_CAP_SHARE = 0.05
 #: Name of the province-held reserve account in ledger entries (from_region / to_region).
 RESERVE_ACCOUNT = "reserve"
+#: Prefix of another province's account in a cross-province transfer (跨区域调剂), e.g. ``EXTERNAL:湖北省``.
+EXTERNAL_PREFIX = "EXTERNAL:"
 #: Absolute tolerance (万吨) for "more than the account holds" and balance checks.
 LEDGER_TOLERANCE = 1e-6
 #: Largest plausible single ledger amount (万吨 CO2): 5×10^6 万吨 = 50 Gt, far above any country's yearly
@@ -121,6 +123,10 @@ TOP_DRIVERS = 2
 STATUS_COLORS = {"surplus": "#2e7d32", "balance": "#1565c0", "overspend": "#c62828"}
 LEVEL_COLORS = {"red": "#d32f2f", "orange": "#f57c00", "green": "#388e3c"}
 MISSING_COLOR = "#9e9e9e"
+# Colours bound to meanings, never to the order of translated labels (red is bad in every language):
+GRADE_COLORS = {"excellent": "#2e7d32", "good": "#1565c0", "pass": "#f9a825", "fail": "#c62828"}
+LMDI_FACTOR_COLORS = {"activity": "#5c6bc0", "structure": "#26a69a", "energy_intensity": "#ffa726",
+                      "carbon_intensity": "#8d6e63"}
 
 # --------------------------------------------------------------------------------------------
 # Domain labels (zh / en)
@@ -209,6 +215,14 @@ LEDGER_ERROR_MESSAGES = {
         "zh": "{year}年储备与单列指标（{claimed:.2f} 万吨）超过省级总量 {total:.2f} 万吨",
         "en": "Reserve and separately-listed quota for {year} ({claimed:.2f}) exceed the province total {total:.2f}",
     },
+    "reserve_over_cap": {
+        "zh": "{year}年储备将达省级总量的 {share:.1%}，超过规则上限 {cap:.0%}",
+        "en": "The {year} reserve would reach {share:.1%} of the province total, above the rules' cap {cap:.0%}",
+    },
+    "parent_account": {
+        "zh": "“{region}”是上级地区，不是预算账户：调剂只能在下级地区与储备之间进行",
+        "en": "'{region}' is the parent region, not a budget account: transfers go between member regions and the reserve",
+    },
     "unbalanced": {
         "zh": "{year}年账不平：差额 {gap:.4f} 万吨",
         "en": "Books do not balance for {year}: gap {gap:.4f} (10^4 t)",
@@ -264,7 +278,12 @@ PLAN_ERROR_MESSAGES = {
     "no_units": {"zh": "{region} 没有可分配的{kind}", "en": "{region} has no {kind} to allocate to"},
     "not_found": {"zh": "没有方案 {plan} 版本 {version}", "en": "No plan {plan} version {version}"},
     "already_approved": {"zh": "方案 {plan} 已批准版本 {version}", "en": "Plan {plan} version {version} is already approved"},
-    "years_taken": {"zh": "{years} 年已有其他方案下达的预算（{plan}）", "en": "Budgets for {years} come from another plan ({plan})"},
+    "years_taken": {"zh": "{years} 年已有其他已批准方案（{plan}）；新方案须用 --supersedes 指明替代哪个方案",
+                    "en": "An approved plan already covers {years} ({plan}); a new plan must name the plan it supersedes (--supersedes)"},
+    "bad_supersedes": {"zh": "{plan} 不是覆盖相同上级地区和年份的已批准方案，不能被替代",
+                       "en": "{plan} is not an approved plan for the same parent and years: it cannot be superseded"},
+    "total_over_cap": {"zh": "五年总量 {total:,.2f} 万吨超过上级下达的总量上限 {cap:,.2f} 万吨（{document}）",
+                       "en": "The five-year total {total:,.2f} exceeds the cap handed down, {cap:,.2f} (10^4 t) ({document})"},
     "comment_empty": {"zh": "意见须为 1–{max} 个字符", "en": "A comment needs 1-{max} characters"},
     "comment_amount": {"zh": "申请量无效：{amount}（须为非负有限数）", "en": "Invalid requested amount: {amount} (finite, not negative)"},
 }

@@ -60,11 +60,15 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = True) -> It
 
 @contextmanager
 def transaction(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A write connection inside one transaction: committed on success, rolled back on any error."""
+    """A write connection inside one transaction: committed on success, rolled back on any error.
+
+    Every commit appends to ``writes`` in the same transaction, so the warehouse's state version
+    (``queries.data_version``) moves with any write: caches keyed on it are stale at once (issue 22)."""
     with connect(path, read_only=False) as con:
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
+            con.execute("INSERT INTO writes (written_at) VALUES (now())")
         except BaseException:
             con.execute("ROLLBACK")
             raise

@@ -235,11 +235,13 @@ def latest_driver_month(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever anything the pages show changes: a new batch (uploads, accounting, nowcast,
-    rollback), a ledger entry, or a rebuilt warehouse (batch ids restart, their times do not)."""
-    row = con.execute(
+    """The warehouse's state version: changes with every committed write (``db.transaction`` records each
+    one in ``writes``, whatever it touched: batches, ledger, closes, plans, users …) and with a rebuilt
+    warehouse (its first write's time differs)."""
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'writes'").fetchall()[0][0]:
+        row = con.execute("SELECT max(seq), min(written_at) FROM writes").fetchall()[0]
+        return f"w{row[0] or 0}@{row[1]}"
+    row = con.execute(  # a warehouse not yet migrated to 016 (read-only readers never migrate)
         "SELECT (SELECT coalesce(max(batch_id), 0) FROM batches), (SELECT max(created_at) FROM batches), "
         "(SELECT coalesce(max(seq), 0) FROM budget_ledger)").fetchall()[0]
-    from warehouse import measures  # measures, reports and applications change the outlook and pages too
-
-    return f"{row[0]}@{row[1]}#{row[2]}m{measures.version(con)}"
+    return f"{row[0]}@{row[1]}#{row[2]}"
