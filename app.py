@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import auth, data
+from services import auth, data, freshness
 from services.i18n import LANGS, lang, t
 
 st.set_page_config(page_title="碳排放预算监测 · Carbon budget monitor", page_icon="🌦️", layout="wide")
@@ -34,4 +34,6 @@ try:
                   st.Page("app_pages/batches.py", title=t("page_batches"), icon="🗂️", url_path="batches")]
 except FileNotFoundError:
     pass  # no warehouse yet: every page says so
-st.navigation(pages).run()
+page = st.navigation(pages)
+freshness.show_flash()  # the confirmation of this session's last write, on whichever page it lands
+page.run()

@@ -52,6 +52,12 @@ LEDGER_TOLERANCE = 1e-6
 #: Largest plausible single ledger amount (万吨 CO2): 5×10^6 万吨 = 50 Gt, far above any country's yearly
 #: emissions (China ≈ 1.2×10^6 万吨). Larger or non-finite amounts are refused, so sums stay finite.
 LEDGER_MAX_AMOUNT = 5e6
+#: Plausible calendar years of anything people record (statistics, registries, meter days, measures,
+#: applications): a year outside is a typing error and refused with a message (issue 21).
+PLAUSIBLE_YEARS = (1990, 2100)
+#: Largest weight of one component of a mixed allocation (weights are relative: bounded so their sum
+#: stays finite; ``history=1e308,gdp=1e308`` is refused rather than silently becoming equal shares).
+PLAN_MAX_WEIGHT = 1000.0
 
 ENTRY_TYPES = (
     "allocation",

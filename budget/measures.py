@@ -26,6 +26,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from intake import text_policy
+
 STATUSES = ("planned", "in_progress", "done", "late", "cancelled")
 ALLOWED = {  # stored status -> statuses it may move to
     "planned": ("in_progress", "late", "cancelled", "done"),
@@ -141,8 +143,11 @@ def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def text_field(value, field: str, required: bool = True, max_len: int = MAX_TEXT) -> str | None:
-    s = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+def text_field(value, field: str, required: bool = True, max_len: int = MAX_TEXT, multiline: bool | None = None) -> str | None:
+    """A stored text through the one text policy (``intake.text_policy.normalize``: NFC, no control or
+    bidi characters); ``multiline`` defaults to one line for short fields (names, titles, owners)."""
+    one_line = (max_len <= text_policy.MAX_NAME) if multiline is None else not multiline
+    s = text_policy.normalize(value, multiline=not one_line).strip()
     if not s:
         if required:
             raise MeasureError("blank", field=field)

@@ -48,6 +48,19 @@ def five_year_period(year: int) -> tuple[int, int]:
     return start, start + FYP_YEARS - 1
 
 
+def period_of(year: int, plan_periods) -> tuple[int, int]:
+    """The period of the plans in the warehouse containing ``year`` (``plan_periods``: (first, last) pairs,
+    e.g. a 2024–2028 plan); the national five-year period only when no plan covers the year. Of two plans
+    covering it, the one starting latest wins (a new plan replacing an old one)."""
+    covering = [(int(a), int(b)) for a, b in plan_periods if int(a) <= int(year) <= int(b)]
+    return max(covering) if covering else five_year_period(year)
+
+
+def plan_periods_for(years, plan_periods) -> list[tuple[int, int]]:
+    """Every period the budget ``years`` fall in, plans first (newest first)."""
+    return sorted({period_of(y, plan_periods) for y in years} | {(int(a), int(b)) for a, b in plan_periods}, reverse=True)
+
+
 def _annual(monthly: pd.DataFrame, regions: list[str], years: list[int]) -> pd.DataFrame:
     """region × year sums (indexed), NaN where a region has no month in the year."""
     m = monthly[monthly["year"].isin(years)]

@@ -76,6 +76,7 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
         ledger = budget_books.entries(con)
         targets = budget_books.intensity_targets(con)
         measures = measures_store.measures(con)
+        plan_periods = _plan_periods(con)
     provinces = regions[regions["level"] == "province"]
     province = str(provinces["code"].iloc[0]) if len(provinces) == 1 else None
     cities = sorted(regions.loc[(regions["level"] == "city") & ((regions["parent"] == province) if province else True), "code"])
@@ -94,7 +95,7 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     cities = [c for c in cities if c in with_data]
     progress = budget.compute_progress(co2[["region", "period", "value", "kind", "lo90", "hi90"]], budgets, year, month,
                                        gdp=gdp, intensity_targets=targets if not targets.empty else None,
-                                       province=province, cities=cities, plan_start=_plan_start(budgets, year))
+                                       province=province, cities=cities, plan_start=_plan_start(budgets, year, plan_periods))
     estimates = co2[(co2["kind"] == "estimated") & ~budget.periods.superseded_estimates(co2)].assign(contributions=lambda f: f["contributions"].map(_contrib))
     projects = balances.projects[balances.projects["year"] == year]
     alerts = budget.build_alerts(progress, drivers=drivers[drivers["period"] <= as_of], indicator_catalog=inds,
@@ -110,18 +111,28 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
                         paths, schedule)
 
 
+def _plan_periods(con) -> list[tuple[int, int]]:
+    """(first, last) year of every approved plan in the warehouse (a draft does not move the period)."""
+    from warehouse import plans as wplans
+
+    frame = wplans.plans(con)
+    frame = frame[frame["approved"].notna()] if len(frame) else frame
+    return [(int(a), int(b)) for a, b in zip(frame["first_year"], frame["last_year"])] if len(frame) else []
+
+
 def _ledger_parent(ledger: pd.DataFrame, regions: pd.DataFrame) -> str | None:
     """The region the latest allocation was made from (the plan's parent), when it is a known region."""
     alloc = ledger[(ledger["type"] == "allocation") & ledger["from_region"].isin(set(regions["code"]))]
     return str(alloc["from_region"].iloc[-1]) if len(alloc) else None
 
 
-def _plan_start(budgets: pd.DataFrame, year: int) -> int:
-    """First year of the five-year period containing ``year`` (2021–2025, 2026–2030, …) when the ledger
-    budgets it, else the first budgeted year (a plan of another shape)."""
-    from budget.year_close import five_year_period
+def _plan_start(budgets: pd.DataFrame, year: int, plan_periods=()) -> int:
+    """First year of the plan period containing ``year``: the warehouse's plans first (a 2024–2028 plan),
+    else the national five-year period (2021–2025, 2026–2030, …) when the ledger budgets it, else the first
+    budgeted year (a plan of another shape)."""
+    from budget.year_close import period_of
 
-    start = five_year_period(year)[0]
+    start = period_of(year, plan_periods)[0]
     return start if (budgets["year"] == start).any() else int(budgets["year"].min())
 
 

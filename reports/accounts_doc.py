@@ -12,7 +12,7 @@ import pandas as pd
 
 from budget import adjustment_rule, config, evaluation, lmdi
 from reports import typst_pdf as tp
-from reports.chart_images import spec_png
+from reports.chart_images import spec_png, specs_png
 from reports.xlsx import workbook
 
 ANNUAL_HEADINGS = {
@@ -111,10 +111,10 @@ def annual_charts(rows: pd.DataFrame) -> dict[str, bytes]:
     spec.pop("mark")
     lm = [{"城市": n, "因素": FACTOR_ZH[f], "万吨": float(v)} for n, (_, row) in zip(name, cities.iterrows())
           for f in lmdi.FACTORS for v in [row[f"lmdi_{f}"]] if pd.notna(v)]
-    out = {"execution.png": spec_png(spec)} if ex else {}
+    specs = {"execution.png": spec} if ex else {}
     if lm:
-        out["lmdi.png"] = spec_png(_bar(lm, "城市", "万吨", "较上年变化的 LMDI 因素分解（万吨）", "因素"))
-    return out
+        specs["lmdi.png"] = _bar(lm, "城市", "万吨", "较上年变化的 LMDI 因素分解（万吨）", "因素")
+    return specs_png(specs)  # one renderer call for both charts
 
 
 def annual_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, year: int, provisional: bool, months_estimated: list[str],

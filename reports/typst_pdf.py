@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from reports.fonts import CJK_SANS, CJK_SERIF, font_dirs
+from reports.safe_text import clean
 
 
 def lit(text) -> str:
-    """``text`` as a typst string literal expression (``"..."``)."""
-    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    """``text`` as a typst string literal expression (``"..."``), control and bidi characters removed."""
+    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else clean(str(text))
+    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", " ")
     return f'"{s}"'
 
 
@@ -94,13 +94,11 @@ def document(body: str, title: str, subtitle: str = "", generated: dt.datetime |
 
 
 def render_pdf(body: str, title: str, subtitle: str = "", images: Mapping[str, bytes] | None = None) -> bytes:
-    """PDF bytes of ``body`` (markup built with the helpers above) in the standard page template."""
-    import typst
+    """PDF bytes of ``body`` (markup built with the helpers above) in the standard page template.
 
-    with tempfile.TemporaryDirectory(prefix="cbm-report-") as tmp:
-        root = Path(tmp)
-        for name, data in (images or {}).items():
-            (root / Path(name).name).write_bytes(data if isinstance(data, bytes) else str(data).encode("utf-8"))
-        src = root / "main.typ"
-        src.write_text(document(body, title, subtitle), encoding="utf-8")
-        return typst.compile(str(src), root=str(root), font_paths=list(font_dirs()), ignore_system_fonts=False)
+    typst runs in the child process of ``reports.render_worker``: a crash is a ``RenderError``."""
+    from reports import render_worker
+
+    files = {Path(name).name: (data if isinstance(data, bytes) else str(data).encode("utf-8"))
+             for name, data in (images or {}).items()}
+    return render_worker.run("pdf", {"source": document(body, title, subtitle), "images": files})

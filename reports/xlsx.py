@@ -1,4 +1,5 @@
-"""DataFrames → one xlsx workbook (openpyxl), text defused, header bold, columns sized."""
+"""DataFrames → one xlsx workbook (openpyxl), every text cell and sheet name cleaned and defused
+(``reports.safe_text``), header bold, columns sized."""
 from __future__ import annotations
 
 import io
@@ -7,14 +8,14 @@ from typing import Mapping
 
 import pandas as pd
 
-from reports.safe_text import defuse_frame
+from reports.safe_text import clean, defuse_frame
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 
 
 def sheet_name(name: str) -> str:
     """A valid Excel sheet name (≤ 31 characters, none of []*?/\\:)."""
-    return _BAD_SHEET_CHARS.sub("_", str(name))[:31] or "Sheet"
+    return _BAD_SHEET_CHARS.sub("_", clean(str(name)).replace("\n", " ").replace("\t", " ")).strip("'")[:31] or "Sheet"
 
 
 def workbook(sheets: Mapping[str, pd.DataFrame]) -> bytes:

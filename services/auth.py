@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services.i18n import t
-from warehouse import users
+from warehouse import signin, users
 
 SESSION_USER = "auth_user"
 
@@ -14,25 +14,23 @@ def users_configured(path: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _guard() -> users.SignInGuard:
-    """One failed-sign-in register per serving process (shared by every session)."""
-    return users.SignInGuard()
+def _guard() -> signin.SignInGuard:
+    """One sign-in register per serving process (shared by every session)."""
+    return signin.SignInGuard()
+
+
+def client_address() -> str:
+    """The connection's address as the server sees it ("local" on the machine itself): sign-in failures
+    are counted per name and address, so a stranger cannot lock the admin out (``warehouse.signin``)."""
+    try:
+        return st.context.ip_address or signin.LOCAL_CLIENT
+    except Exception:  # noqa: BLE001 - no request context (tests, scripts)
+        return signin.LOCAL_CLIENT
 
 
 def sign_in(path: str, user: str, password: str) -> tuple[str | None, str]:
     """(role, "") when the password is right; (None, message key) when wrong or the name is locked."""
-    import time
-
-    guard = _guard()
-    if guard.locked_for(user) > 0:
-        return None, "auth_locked"
-    role = users.verify(path, user, password)
-    if role is None:
-        guard.failed(user)
-        time.sleep(users.SIGNIN_FAILURE_DELAY)
-        return None, ("auth_locked" if guard.locked_for(user) > 0 else "auth_failed")
-    guard.succeeded(user)
-    return role, ""
+    return signin.sign_in(path, user, password, client_address(), _guard())
 
 
 def current_user() -> tuple[str | None, str | None]:
@@ -81,7 +79,7 @@ def sidebar(path: str) -> None:
         if st.form_submit_button(t("auth_sign_in_button")):
             role, problem = sign_in(path, user, password)
             if role is None:
-                st.error(t(problem, minutes=users.SIGNIN_LOCK_SECONDS // 60))
+                st.error(t(problem, minutes=signin.SIGNIN_LOCK_SECONDS // 60))
             else:
                 st.session_state[SESSION_USER] = {"name": users.normalize_name(user), "role": role}
                 st.rerun()

@@ -120,17 +120,20 @@ def test_a_reporter_acts_only_on_its_own_region(empty_db):
         assert users.authorize(con, "boss", "plan_approve") == "boss"
 
 
-def test_sign_in_locks_a_name_after_repeated_failures():
+def test_sign_in_locks_a_name_from_one_client_after_repeated_failures():
+    from warehouse import signin
+
     now = [0.0]
-    guard = users.SignInGuard(clock=lambda: now[0])
-    for _ in range(users.SIGNIN_MAX_FAILURES - 1):
-        guard.failed("ana")
-    assert guard.locked_for("ana") == 0
-    guard.failed("ａｎａ")  # the same name in full width
-    assert guard.locked_for("ana") == pytest.approx(users.SIGNIN_LOCK_SECONDS)
-    assert guard.locked_for("bo") == 0
-    now[0] += users.SIGNIN_LOCK_SECONDS + 1
-    assert guard.locked_for("ana") == 0
+    guard = signin.SignInGuard(clock=lambda: now[0])
+    for _ in range(signin.SIGNIN_MAX_FAILURES - 1):
+        guard.failed("ana", "10.0.0.9")
+    assert guard.locked_for("ana", "10.0.0.9") == 0
+    guard.failed("ａｎａ", "10.0.0.9")  # the same name in full width
+    assert guard.locked_for("ana", "10.0.0.9") == pytest.approx(signin.SIGNIN_LOCK_SECONDS)
+    assert guard.locked_for("bo", "10.0.0.9") == 0
+    assert guard.locked_for("ana", "10.0.0.1") == 0      # another client is not locked out
+    now[0] += signin.SIGNIN_LOCK_SECONDS + 1
+    assert guard.locked_for("ana", "10.0.0.9") == 0
 
 
 @pytest.mark.parametrize("amount, code", [("nan", "invalid_amount"), ("inf", "invalid_amount"),

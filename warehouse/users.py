@@ -21,6 +21,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from intake import text_policy
 from warehouse import db
 
 ROLES = ("viewer", "reporter", "analyst", "admin")         # lowest to highest
@@ -48,10 +49,6 @@ PERMISSIONS = {                                             # action -> lowest r
 }
 MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 64
-SIGNIN_MAX_FAILURES = 5        # failed sign-ins for one name within the window …
-SIGNIN_WINDOW_SECONDS = 900    # … lock that name for SIGNIN_LOCK_SECONDS
-SIGNIN_LOCK_SECONDS = 300
-SIGNIN_FAILURE_DELAY = 1.0     # seconds every failed attempt waits before it is answered
 
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
@@ -172,39 +169,6 @@ def verify(db_path: str | os.PathLike, name: str, password: str) -> str | None:
     return row[0]
 
 
-class SignInGuard:
-    """Failed sign-ins per (normalised) name, kept by the serving process: after ``SIGNIN_MAX_FAILURES``
-    failures within ``SIGNIN_WINDOW_SECONDS`` the name is locked for ``SIGNIN_LOCK_SECONDS``, and every
-    failure is answered only after ``SIGNIN_FAILURE_DELAY`` seconds. Thread-safe; time is injectable."""
-
-    def __init__(self, clock=None):
-        import threading
-        import time as _time
-
-        self._clock = clock or _time.monotonic
-        self._lock = threading.Lock()
-        self._fails: dict[str, list[float]] = {}
-        self._locked_until: dict[str, float] = {}
-
-    def locked_for(self, name: str) -> float:
-        """Seconds the name stays locked (0 when it may try)."""
-        with self._lock:
-            return max(0.0, self._locked_until.get(_norm(name), 0.0) - self._clock())
-
-    def failed(self, name: str) -> None:
-        key, now = _norm(name), self._clock()
-        with self._lock:
-            recent = [t for t in self._fails.get(key, []) if now - t < SIGNIN_WINDOW_SECONDS] + [now]
-            self._fails[key] = recent
-            if len(recent) >= SIGNIN_MAX_FAILURES:
-                self._locked_until[key] = now + SIGNIN_LOCK_SECONDS
-                self._fails[key] = []
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._fails.pop(_norm(name), None)
-
-
 def any_users(db_path: str | os.PathLike) -> bool:
     """Whether any user (enabled or not) exists; with none, the app and CLI run without sign-in."""
     if not db.db_path(db_path).exists():
@@ -280,6 +244,9 @@ def authorize(con: duckdb.DuckDBPyConnection, user: str | None, action: str, reg
     actions above viewer, since such an action concerns the whole province).
     """
     if not any_users_con(con):
+        if user and _norm(user) and text_policy.unsafe_position(_norm(user)) is not None:
+            raise PermissionDenied("bad_name", f"the name {user!r} holds control or bidirectional characters",
+                                   f"名称 {user!r} 含有控制字符或方向控制字符")
         return _norm(user) or "cli"
     check_role(con, user, action)
     name = _norm(user)
