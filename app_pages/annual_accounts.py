@@ -7,8 +7,11 @@ import streamlit as st
 
 from budget import adjustment_rule, lmdi
 from services import accounts_view as av
+from budget import config as bconfig
 from services import auth, data
 from services import budget_view as bv
+from services import units
+from services.freshness import after_write
 from services.i18n import lang, t
 from services.tables import user_name
 
@@ -27,13 +30,20 @@ year = st.selectbox(t("acc_year"), years, index=years.index(default) if default 
 is_admin = auth.can(path, "close_approve")
 name, _ = auth.current_user()
 vs = allv[allv["year"] == year]
+
+
+def closed_again(res) -> None:
+    """After a close: the page is drawn again on the new version and says which version was stored."""
+    if res.ok:
+        after_write(t("fu_close_done", year=year, v=res.payload.get("version", "?"),
+                      n=len(res.payload.get("changes") or [])))
+    st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en))
+
+
 if vs.empty:
     st.info(t("acc_no_close", year=year))
     if is_admin and st.button(t("acc_reclose"), key="acc_close_first"):
-        res = av.reclose(path, name, year)
-        if res.ok:
-            st.rerun()
-        st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en))
+        closed_again(av.reclose(path, name, year))
     st.stop()
 latest = vs.iloc[0]
 rows, fuels = av.close_rows(path, version, int(latest["close_id"]))
@@ -51,14 +61,14 @@ label = lambda r: regions[f"name_{L}"].get(r, r)
 prov = rows[rows["is_province"].astype(bool)]
 p = prov.iloc[0] if len(prov) else rows.iloc[0]
 m = st.columns(4)
-m[0].metric(t("acc_budget"), bv.num(p["budget"]))
-m[1].metric(t("acc_accounted"), bv.num(p["accounted"]))
-m[2].metric(t("acc_execution"), bv.pct(p["execution_rate"]))
+m[0].metric(t("fu_budget"), units.mass(p["budget"]))
+m[1].metric(t("fu_accounted"), units.mass(p["accounted"]))
+m[2].metric(t("acc_execution"), units.pct(p["execution_rate"]))
 m[3].metric(t("acc_conclusion"), bv.status_label(p["conclusion"]))
 
 st.subheader(t("acc_close_table"))
 table = pd.DataFrame({
-    t("acc_col_region"): rows["region"], t("acc_col_name"): rows["region"].map(label),
+    t("acc_col_name"): rows["region"].map(label),
     t("acc_col_budget"): rows["budget"].map(bv.num), t("acc_col_accounted"): rows["accounted"].map(bv.num),
     t("acc_col_estimated"): rows["accounted_estimated"].map(bv.num),
     t("acc_col_execution"): rows["execution_rate"].map(bv.pct), t("acc_col_conclusion"): rows["conclusion"].map(bv.status_label),
@@ -73,21 +83,26 @@ st.caption(t("acc_identity"))
 cities = rows[~rows["is_province"].astype(bool)]
 long = pd.DataFrame([{"region": label(r["region"]), "factor": t(f"acc_factor_{f}"), "value": float(r[f"lmdi_{f}"])}
                      for _, r in cities.iterrows() for f in lmdi.FACTORS if pd.notna(r[f"lmdi_{f}"])])
-if len(long):
+if len(long):  # each factor keeps its colour in both languages (explicit domain and range)
     st.vega_lite_chart(long, {"mark": "bar", "encoding": {
         "x": {"field": "region", "type": "nominal", "title": None, "axis": {"labelAngle": -40}},
         "y": {"field": "value", "type": "quantitative", "title": t("acc_col_effect")},
-        "color": {"field": "factor", "type": "nominal", "title": t("acc_col_factor")}}}, width="stretch")
+        "color": {"field": "factor", "type": "nominal", "title": t("acc_col_factor"),
+                  "scale": {"domain": [t(f"acc_factor_{f}") for f in lmdi.FACTORS],
+                            "range": [bconfig.LMDI_FACTOR_COLORS[f] for f in lmdi.FACTORS]}}}}, width="stretch")
 lm = rows[["region"] + [f"lmdi_{f}" for f in lmdi.FACTORS] + [f"lmdi_budget_{f}" for f in lmdi.FACTORS]].copy()
-lm.columns = [t("acc_col_region")] + [t(f"acc_factor_{f}") for f in lmdi.FACTORS] + \
+lm["region"] = lm["region"].map(label)
+for col in lm.columns[1:]:
+    lm[col] = lm[col].map(lambda v: units.wan(v, 1))
+lm.columns = [t("acc_col_name")] + [t(f"acc_factor_{f}") for f in lmdi.FACTORS] + \
     [f"{t('acc_col_budget')}·{t(f'acc_factor_{f}')}" for f in lmdi.FACTORS]
-st.dataframe(lm.round(1), hide_index=True, width="stretch")
+st.dataframe(lm, hide_index=True, width="stretch")
 
 st.subheader(t("acc_adjust"))
 with st.expander(t("acc_rule")):
     st.markdown("\n".join(f"- {line}" for line in adjustment_rule.RULE_TEXT[L]))
 adj = pd.DataFrame({
-    t("acc_col_region"): rows["region"], t("acc_col_name"): rows["region"].map(label),
+    t("acc_col_name"): rows["region"].map(label),
     t("acc_col_next"): rows["next_budget"].map(bv.num),
     t("acc_col_adjust"): [f"{t('acc_kind_' + k)} {bv.num(a)}" for k, a in zip(rows["adjustment_kind"], rows["adjustment"])],
     t("acc_col_proposed"): rows["proposed_next_budget"].map(bv.num), t("acc_col_reason"): rows[f"reason_{L}"],
@@ -97,14 +112,12 @@ if is_admin:
     c = st.columns(2)
     if not approved and c[0].button(t("acc_approve", year=year + 1), key="acc_approve", type="primary"):
         res = av.approve(path, name, year)
-        (st.success(t("acc_approve_done")) if res.ok else st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en)))
         if res.ok:
-            st.rerun()
+            after_write(t("fu_approve_done", year=year, v=res.payload.get("version", int(latest["version"])),
+                          n=res.payload.get("entries", 0), next=year + 1, moved=units.mass(res.payload.get("moved", 0))))
+        st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en))
     if c[1].button(t("acc_reclose"), key="acc_reclose"):
-        res = av.reclose(path, name, year)
-        (st.success(t("acc_reclose_done")) if res.ok else st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en)))
-        if res.ok:
-            st.rerun()
+        closed_again(av.reclose(path, name, year))
 else:
     st.caption(t("acc_admin_only"))
 
@@ -121,10 +134,7 @@ if len(vs) > 1:
     if d.empty:
         st.info(t("acc_no_diff"))
     else:
-        show = lambda v: "—" if v is None or (isinstance(v, float) and v != v) else (bv.num(v, 2) if isinstance(v, float) else str(v))
-        st.dataframe(pd.DataFrame({t("acc_col_region"): d["region"], t("acc_col_field"): d["field"],
-                                   t("acc_col_old"): d["old"].map(show), t("acc_col_new"): d["new"].map(show)}),
-                     hide_index=True, width="stretch")
+        st.dataframe(av.diff_table(d, label), hide_index=True, width="stretch")
 else:
     st.caption(t("acc_single"))
 

@@ -6,10 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from budget import evaluation
-from budget.year_close import five_year_period
+from budget.year_close import plan_periods_for
 from services import accounts_view as av
+from budget import config as bconfig
 from services import auth, data
 from services import budget_view as bv
+from services import units
+from services.freshness import after_write
 from services.i18n import lang, t
 from services.tables import user_name
 
@@ -20,7 +23,7 @@ st.caption(t("acc_five_intro"))
 years = av.budget_years(path, version)
 stored = av.assessments(path, version)
 periods = sorted({(int(a), int(b)) for a, b in zip(stored["period_start"], stored["period_end"])} |
-                 {five_year_period(y) for y in years}, reverse=True)
+                 set(plan_periods_for(years, av.plan_periods(path, version))), reverse=True)  # the warehouse's plans
 if not periods:
     st.info(t("acc_no_years"))
     st.stop()
@@ -34,7 +37,7 @@ if mine.empty:
     if is_admin and st.button(t("acc_rerun"), key="acc_rerun_first"):
         res = av.rerun_five_year(path, name, start, end)
         if res.ok:
-            st.rerun()
+            after_write(t("fu_assess_done", period=f"{start}–{end}", v=res.payload.get("version", "?")))
         st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en))
     st.stop()
 latest = mine.iloc[0]
@@ -46,15 +49,15 @@ grade = lambda g: evaluation.GRADE_LABELS.get(g, {}).get(L, "—") if isinstance
 prov = rows[rows["is_province"].astype(bool)]
 p = prov.iloc[0] if len(prov) else rows.iloc[0]
 m = st.columns(4)
-m[0].metric(t("acc_five_total"), bv.num(p["five_year_accounted"]))
-m[1].metric(t("acc_five_budget"), bv.num(p["five_year_budget"]))
-m[2].metric(t("acc_total_completion"), bv.pct(p["total_completion"]))
-m[3].metric(t("acc_intensity_decline"), bv.pct(p["intensity_decline"]))
+m[0].metric(t("fu_five_total"), units.mass(p["five_year_accounted"]))
+m[1].metric(t("fu_five_budget"), units.mass(p["five_year_budget"]))
+m[2].metric(t("acc_total_completion"), units.pct(p["total_completion"]))
+m[3].metric(t("acc_intensity_decline"), units.pct(p["intensity_decline"]))
 
 st.subheader(t("acc_grades"))
 cities = rows[~rows["is_province"].astype(bool)].sort_values("rank")
-rank = pd.DataFrame({t("acc_col_rank"): pd.to_numeric(cities["rank"], errors="coerce").map(lambda v: "—" if v != v else int(v)),
-                     t("acc_col_region"): cities["region"], t("acc_col_name"): cities["region"].map(label),
+rank = pd.DataFrame({t("acc_col_rank"): pd.to_numeric(cities["rank"], errors="coerce").map(units.rank),
+                     t("acc_col_name"): cities["region"].map(label),
                      t("acc_col_score"): cities["score"].map(bv.num), t("acc_col_grade"): cities["grade"].map(grade),
                      t("acc_total_completion"): cities["total_completion"].map(bv.pct),
                      t("acc_intensity_decline"): cities["intensity_decline"].map(bv.pct),
@@ -62,14 +65,17 @@ rank = pd.DataFrame({t("acc_col_rank"): pd.to_numeric(cities["rank"], errors="co
 st.dataframe(rank, hide_index=True, width="stretch")
 chart = pd.DataFrame({"city": cities["region"].map(label), "score": cities["score"].astype(float),
                       "grade": cities["grade"].map(grade)}).dropna()
-if len(chart):
+if len(chart):  # a grade keeps its colour in every language: red is 不合格 / Fail, green 优秀 / Excellent
+    grades = [g for _, g in evaluation.GRADES]
     st.vega_lite_chart(chart, {"mark": "bar", "encoding": {
         "x": {"field": "city", "type": "nominal", "sort": "-y", "title": None, "axis": {"labelAngle": -40}},
         "y": {"field": "score", "type": "quantitative", "title": t("acc_col_score"), "scale": {"domain": [0, 100]}},
-        "color": {"field": "grade", "type": "nominal", "title": t("acc_col_grade")}}}, width="stretch")
+        "color": {"field": "grade", "type": "nominal", "title": t("acc_col_grade"),
+                  "scale": {"domain": [grade(g) for g in grades], "range": [bconfig.GRADE_COLORS[g] for g in grades]}}}},
+        width="stretch")
 
 st.subheader(t("acc_indicators"))
-ind = pd.DataFrame({t("acc_col_region"): rows["region"], t("acc_col_name"): rows["region"].map(label)})
+ind = pd.DataFrame({t("acc_col_name"): rows["region"].map(label)})
 for k in evaluation.INDICATORS:
     ind[evaluation.INDICATOR_LABELS[k][L]] = rows[f"score_{k}"].map(bv.num)
 st.dataframe(ind, hide_index=True, width="stretch")
@@ -87,8 +93,9 @@ if is_admin:
         if st.form_submit_button(t("acc_score_submit")):
             res = av.rerun_five_year(path, name, start, end, score=(region, indicator, value))
             if res.ok:
-                st.success(t("acc_score_done"))
-                st.rerun()
+                after_write(t("fu_score_done", region=label(region), indicator=evaluation.INDICATOR_LABELS[indicator][L],
+                              score=f"{value:g}", v=res.payload.get("version", "?")),
+                            reset=("acc_score_region", "acc_score_indicator", "acc_score_value"))
             st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en))
 else:
     st.caption(t("acc_admin_only"))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from budget import config
-from services import auth, data, plan_editor, plan_tables as T, plan_view as V
+from services import auth, data, plan_editor, plan_tables as T, plan_view as V, units
+from services.freshness import after_write
 from services.i18n import lang, name_col, t
 from services.tables import user_name
 
@@ -18,7 +19,15 @@ editor, commenter = auth.can(path, "plan_edit"), auth.can(path, "plan_comment")
 names = dict(zip(*data.regions(path, key, None)[["code", name_col()]].T.values))
 SCEN = {k: T.scenario_name(k) for k in config.PLAN_SCENARIOS}  # labels fixed now: widgets format with plain dicts
 METH = {k: T.method_name(k) for k in config.PLAN_METHODS}
-say = lambda r, done: st.success(done) if r.ok else st.error(t("plan_refused", msg=r.message_zh if lang() == "zh" else r.message_en))
+
+
+def say(r, done: str, reset=(), select=None) -> None:
+    """A write's outcome: on success the page is drawn again on the new state with ``done`` on top and the form
+    cleared; a refusal is shown here and the form keeps what was typed."""
+    if r.ok:
+        after_write(done, reset=reset, select=select)
+    st.error(t("plan_refused", msg=r.message_zh if lang() == "zh" else r.message_en))
+
 
 if editor:
     key = plan_editor.editor(path, key, names, SCEN, METH, say) or key
@@ -42,9 +51,9 @@ approved = isinstance(row["approved_by"], str)
 (st.success if approved else st.warning)(t("plan_status_approved", v=number, user=user_name(row["approved_by"]), when=str(row["approved_at"])[:16])
                                          if approved else t("plan_status_draft", v=number))
 m = st.columns(5)
-m[0].metric(t("plan_total"), f"{c['total']:,.0f}")
-m[1].metric(t("plan_reserve"), f"{sum(x or 0 for x in c['reserve'].values()):,.0f}")
-m[2].metric(t("plan_quota"), f"{sum(q['amount'] for q in c['quota']):,.0f}")
+m[0].metric(t("fu_plan_total"), units.mass(c["total"]))
+m[1].metric(t("fu_plan_reserve"), units.mass(sum(x or 0 for x in c["reserve"].values())))
+m[2].metric(t("fu_plan_quota"), units.mass(sum(q["amount"] for q in c["quota"])))
 m[3].metric(t("plan_scenario"), T.scenario_name(c["scenario"]))
 m[4].metric(t("plan_method"), T.method_name(c["method"]))
 pdf, xlsx = V.documents(path, key, plan_id, number)
@@ -60,17 +69,22 @@ if c["quota"]:
     st.dataframe(T.quota(c, names), hide_index=True, width="stretch")
 st.subheader(t("plan_comments"))
 cm = V.comments(path, key, plan_id)
-st.dataframe(T.comments(cm, names), hide_index=True, width="stretch") if len(cm) else st.caption(t("plan_no_comments"))
-if commenter and not approved:
-    with st.form("plan_comment_form"):
+if len(cm):  # an if-statement, not a bare expression: Streamlit's magic would print the returned object's docstring
+    st.dataframe(T.comments(cm, names), hide_index=True, width="stretch")
+else:
+    st.caption(t("plan_no_comments"))
+own = V.comment_regions(path, c["members"])  # a city reporter answers for its own city only
+if commenter and not approved and own:
+    with st.form("plan_comment_form", clear_on_submit=False):
         st.markdown(f"**{t('plan_comment_head')}**")
-        region = st.selectbox(t("plan_comment_region"), c["members"], format_func=lambda r: names.get(r, r), key="plan_c_region")
+        region = st.selectbox(t("plan_comment_region"), own, format_func=lambda r: names.get(r, r), key="plan_c_region")
         text = st.text_area(t("plan_comment_text"), key="plan_c_text")
         amount = st.number_input(t("plan_comment_amount"), 0.0, None, 0.0, 100.0, key="plan_c_amount")
         if st.form_submit_button(t("plan_comment_send")):
-            say(V.comment(path, auth.current_user()[0], plan_id, number, region, text, amount or None), t("plan_comment_done"))
+            say(V.comment(path, auth.current_user()[0], plan_id, number, region, text, amount or None),
+                t("fu_comment_done", region=names.get(region, region), v=number), reset=("plan_c_text", "plan_c_amount"))
 st.subheader(t("plan_versions"))
-st.dataframe(T.versions(vers), hide_index=True, width="stretch")
+st.dataframe(T.versions(vers, names), hide_index=True, width="stretch")
 if len(vers) > 1:
     a, b = st.columns(2)
     va = a.selectbox(t("plan_compare"), list(vers["version"]), 0, key="plan_cmp_a")
@@ -87,7 +101,9 @@ if editor:
         rn = st.text_input(t("plan_note"), key="plan_r_note")
         if st.button(t("plan_save_revision"), key="plan_r_save"):
             r = V.revise(path, auth.current_user()[0], plan_id, rn, scenario=rs, method=rm, reserve=rr)
-            say(r, t("plan_saved", plan=plan_id, v=r.payload.get("version")))
+            say(r, t("fu_revised", plan=plan_id, v=r.payload.get("version")),  # the new version shown: the one to approve next
+                reset=("plan_r_note", "plan_r_scen", "plan_r_meth", "plan_r_res", "plan_cmp_a", "plan_cmp_b"),
+                select={"plan_ver": int(r.payload.get("version") or number)})
     if not approved and st.button(t("plan_approve_btn", v=number), key="plan_approve", type="primary"):
         r = V.approve(path, auth.current_user()[0], plan_id, number)
-        say(r, t("plan_approved_done", n=r.payload.get("ledger_entries")))
+        say(r, t("fu_plan_approved", plan=plan_id, v=number, n=r.payload.get("ledger_entries")))

@@ -15,6 +15,7 @@ import streamlit as st
 from budget import year_close
 from services import auth
 from services.actions import ActionResult
+from services.i18n import TEXT, t
 from warehouse import budget_books, closes, db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,18 @@ def budget_years(path: str, version: str) -> list[int]:
     return sorted({int(y) for y in led["year"]}) if len(led) else []
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def plan_periods(path: str, version: str) -> list[tuple[int, int]]:
+    """(first, last) year of every approved plan: the periods the accounts follow."""
+    from warehouse import plans
+
+    del version
+    with db.connect(path) as con:
+        frame = plans.plans(con)
+    frame = frame[frame["approved"].notna()] if len(frame) else frame
+    return [(int(a), int(b)) for a, b in zip(frame["first_year"], frame["last_year"])]
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def assessments(path: str, version: str) -> pd.DataFrame:
     del version
@@ -67,32 +80,66 @@ def diff(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return year_close.diff_closes(old, new)
 
 
-def _cli(path: str, *args: str) -> tuple[int, str]:
+DIFF_FIELDS = {"accounted": "acc_col_accounted", "budget": "acc_col_budget", "execution_rate": "acc_col_execution",
+               "conclusion": "acc_col_conclusion", "adjustment": "acc_col_adjust",
+               "proposed_next_budget": "acc_col_proposed", "adjustment_kind": "fu_adjustment_kind"}
+
+
+def diff_table(d: pd.DataFrame, label) -> pd.DataFrame:
+    """The version diff in words: region names, field names, values formatted by what they are."""
+    from services import budget_view as bv
+    from services import units
+
+    def show(field, v):
+        if v is None or (isinstance(v, float) and v != v):
+            return "—"
+        if field == "conclusion":
+            return bv.status_label(v)
+        if field == "adjustment_kind":
+            return t(f"acc_kind_{v}") if f"acc_kind_{v}" in TEXT else str(v)
+        if field == "execution_rate":
+            return units.pct(v)
+        return units.wan(v, 1) if isinstance(v, (int, float)) else str(v)
+
+    return pd.DataFrame({t("acc_col_name"): d["region"].map(label),
+                         t("acc_col_field"): d["field"].map(lambda f: t(DIFF_FIELDS[f]) if f in DIFF_FIELDS else f),
+                         t("acc_col_old"): [show(f, v) for f, v in zip(d["field"], d["old"])],
+                         t("acc_col_new"): [show(f, v) for f, v in zip(d["field"], d["new"])]})
+
+
+def _cli(path: str, *args: str) -> tuple[int, str, dict]:
     env = dict(os.environ, CARBON_BUDGET_DB=str(Path(path).resolve()))
     proc = subprocess.run([sys.executable, "-m", "cli.main", "--db", str(path), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
-    return proc.returncode, (proc.stderr.strip().splitlines() or [""])[-1]
+    try:
+        payload = json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip().startswith("{") else {}
+    except ValueError:
+        payload = {}
+    return proc.returncode, (proc.stderr.strip().splitlines() or [""])[-1], payload
 
 
 def _run(path: str, user: str | None, action: str, *args: str) -> ActionResult:
     user = auth.require(path, action, user)  # server side, before anything runs
-    code, err = _cli(path, *args, "--user", user)
+    code, err, payload = _cli(path, *args, "--user", user)
     msg = err.removeprefix("refused: ")
     zh = msg.split(" / ", 1)[1] if " / " in msg else msg
-    return ActionResult(code == 0, {}, zh if code else "", msg.split(" / ", 1)[0] if code else "")
+    return ActionResult(code == 0, payload, zh if code else "", msg.split(" / ", 1)[0] if code else "")
 
 
 def approve(path: str, user: str | None, year: int) -> ActionResult:
-    return _run(path, user, "close_approve", "close", "--year", str(int(year)), "--approve")
+    """Payload: year, version, approved_by, entries, moved (CLI ``close --approve --json``)."""
+    return _run(path, user, "close_approve", "close", "--year", str(int(year)), "--approve", "--json")
 
 
 def reclose(path: str, user: str | None, year: int) -> ActionResult:
-    return _run(path, user, "close_approve", "close", "--year", str(int(year)))
+    """Payload: the close record with close_id, version, changes (CLI ``close --year --json``)."""
+    return _run(path, user, "close_approve", "close", "--year", str(int(year)), "--json")
 
 
 def rerun_five_year(path: str, user: str | None, start: int, end: int, score: tuple | None = None) -> ActionResult:
     extra = ["--score", str(score[0]), str(score[1]), str(float(score[2]))] if score else []
-    return _run(path, user, "assessment_score" if score else "close_approve", "close", "--five-year", f"{start}-{end}", *extra)
+    return _run(path, user, "assessment_score" if score else "close_approve", "close", "--five-year", f"{start}-{end}", *extra,
+                "--json")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

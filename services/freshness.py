@@ -19,12 +19,13 @@ import streamlit as st
 FLASH = "_after_write_flash"
 
 
-def after_write(message: str, reset: Iterable[str] = (), details: Iterable[str] = ()) -> None:
+def after_write(message: str, reset: Iterable[str] = (), details: Iterable[str] = (), select: dict | None = None) -> None:
     """After a successful write: clear the form's widgets (``reset`` keys), keep ``message`` (and detail
-    lines) for the next run, rerun. Never returns."""
+    lines) for the next run, pick what the write made (``select``: widget key -> value, set before the
+    widgets of the next run exist), rerun. Never returns."""
     for key in reset:
         st.session_state.pop(key, None)
-    st.session_state[FLASH] = (str(message), [str(d) for d in details])
+    st.session_state[FLASH] = (str(message), [str(d) for d in details], dict(select or {}))
     st.rerun()
 
 
@@ -37,7 +38,9 @@ def show_flash() -> None:
     """The confirmation of the last write of this session, once."""
     item = st.session_state.pop(FLASH, None)
     if item:
-        message, details = item
+        message, details, select = item
+        for key, value in select.items():
+            st.session_state[key] = value
         st.success(message + ("\n\n" + "\n".join(f"- {d}" for d in details) if details else ""), icon="✅")
 
 

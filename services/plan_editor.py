@@ -17,7 +17,7 @@ def editor(path: str, key: str, names: dict, SCEN: dict, METH: dict, say) -> str
     with st.expander(t("plan_editor"), expanded=False):
         c1, c2 = st.columns(2)
         parent = c1.selectbox(t("plan_parent"), V.parents(path, key), format_func=lambda c: names.get(c, c), key="plan_parent")
-        years = c2.text_input(t("plan_years"), "2026-2030", key="plan_years")
+        years = c2.text_input(t("plan_years"), V.default_years(path, key), key="plan_years")
         cols, overrides = st.columns(3), {}
         try:
             base_year, base_e, params, _, _ = V.preview(path, key, parent, years, "{}")
@@ -53,8 +53,6 @@ def editor(path: str, key: str, names: dict, SCEN: dict, METH: dict, say) -> str
         if st.button(t("plan_save_draft"), key="plan_save", type="primary"):
             r = V.draft(path, auth.current_user()[0], parent, years, note, scenario=scenario, method=method, reserve=reserve,
                         total=total or None, weights=weights if method == "mix" else None, params=params)
-            say(r, t("plan_saved", plan=r.payload.get("plan"), v=r.payload.get("version")))
-            if r.ok:
-                st.session_state["plan_pick"] = r.payload["plan"]  # show the new draft below
-                return V.key(path)
+            say(r, t("fu_draft_saved", plan=r.payload.get("plan"), v=r.payload.get("version")), reset=("plan_note",),
+                select={"plan_pick": r.payload.get("plan"), "plan_ver": r.payload.get("version")} if r.ok else None)
     return None

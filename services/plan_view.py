@@ -13,9 +13,33 @@ from warehouse import db, plans, queries
 
 
 def key(path: str) -> str:
-    """Cache key: the data version and the plan tables' state."""
+    """Cache key: the warehouse's state version (moves with every write, plans included: issue 22)."""
     with db.connect(path) as con:
-        return f"{queries.data_version(con)}|{plans.state(con)}"
+        return queries.data_version(con)
+
+
+def comment_regions(path: str, members: list[str]) -> list[str]:
+    """The plan members the signed-in user may answer for: a scoped user (a city reporter) only its own region."""
+    from warehouse import users
+
+    name, _ = auth.current_user()
+    with db.connect(path) as con:
+        scope = users.user_region(con, name)
+    return [m for m in members if scope is None or m == scope]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def default_years(path: str, version: str) -> str:
+    """The next plan's years: five years from the first year the data has not ended (data to 2024-12 →
+    2025–2029; data to 2026-11 → 2026–2030), so the weather vane of a new plan has data to show."""
+    del version
+    with db.connect(path) as con:
+        latest = queries.latest_driver_month(con)
+    if not latest:
+        return "2026-2030"
+    year, month = (int(x) for x in latest.split("-")[:2])
+    first = year + 1 if month == 12 else year
+    return f"{first}-{first + 4}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
