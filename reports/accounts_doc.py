@@ -21,6 +21,7 @@ ANNUAL_HEADINGS = {
     "causes": "三、原因分析（LMDI 因素分解）",
     "fuels": "四、分燃料排放",
     "adjustment": "五、动态调节与下一年度预算建议",
+    "objections": "六、异议与答复",
 }
 FIVE_YEAR_HEADINGS = {
     "summary": "一、五年核算总览",
@@ -28,6 +29,8 @@ FIVE_YEAR_HEADINGS = {
     "fuels": "三、分燃料五年排放",
     "evaluation": "四、预算管理质量评价",
     "ranking": "五、评分、等级与排名",
+    "consequences": "六、考核结果运用与能力建设资金",
+    "objections": "七、异议与答复",
 }
 FACTOR_ZH = {"activity": "经济规模（GDP）", "structure": "产业结构（二产用电占比）",
              "energy_intensity": "能源强度", "carbon_intensity": "能源碳强度（燃料结构、电网因子）"}
@@ -118,8 +121,8 @@ def annual_charts(rows: pd.DataFrame) -> dict[str, bytes]:
 
 
 def annual_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, year: int, provisional: bool, months_estimated: list[str],
-               version: int | None = None) -> bytes:
-    """年度决算报告 (PDF bytes)."""
+               version: int | None = None, objections: pd.DataFrame | None = None) -> bytes:
+    """年度决算报告 (PDF bytes); ``objections``: the table of ``reports.province_doc.objections_table``."""
     t = annual_tables(rows, fuels)
     charts = annual_charts(rows)
     img = lambda name: tp.image(name) if name in charts else tp.para("（无数据，无法作图）")
@@ -148,11 +151,18 @@ def annual_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, year: int, provisional: 
     body += tp.heading(ANNUAL_HEADINGS["adjustment"]) + tp.bullets(adjustment_rule.RULE_TEXT["zh"])
     body += tp.table(t["调节建议"], size="7pt")
     title = f"{year}年度碳排放预算决算报告" + ("（暂定）" if provisional else "")
+    if objections is not None:
+        from reports.province_doc import objections_markup
+
+        body += objections_markup(objections, ANNUAL_HEADINGS["objections"])
     return tp.render_pdf(body, title, "年度决算 · 依据统计核算数据与动态调节机制", images=charts)
 
 
-def annual_xlsx(rows: pd.DataFrame, fuels: pd.DataFrame) -> bytes:
-    return workbook(annual_tables(rows, fuels))
+def annual_xlsx(rows: pd.DataFrame, fuels: pd.DataFrame, objections: pd.DataFrame | None = None) -> bytes:
+    sheets = annual_tables(rows, fuels)
+    if objections is not None:
+        sheets["异议与答复"] = objections
+    return workbook(sheets)
 
 
 # ------------------------------------------------------------------------------------------ five-year
@@ -194,8 +204,10 @@ def five_year_tables(rows: pd.DataFrame, fuels: pd.DataFrame, closes: pd.DataFra
 
 
 def five_year_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, start: int, end: int, closes: pd.DataFrame | None = None,
-                  sectors: pd.DataFrame | None = None) -> bytes:
-    """五年决算报告 (PDF bytes)."""
+                  sectors: pd.DataFrame | None = None, objections: pd.DataFrame | None = None,
+                  actions: pd.DataFrame | None = None, funds: pd.DataFrame | None = None) -> bytes:
+    """五年决算报告 (PDF bytes). ``actions`` / ``funds`` / ``objections``: the tables of ``reports.province_doc``
+    (what followed the assessment, capacity funds, objections and answers)."""
     t = five_year_tables(rows, fuels, closes, sectors)
     prov = rows[rows["is_province"].astype(bool)]
     p = prov.iloc[0] if len(prov) else rows.iloc[0]
@@ -222,12 +234,25 @@ def five_year_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, start: int, end: int,
     data = [{"城市": n, "得分": float(s)} for n, s in zip(_name(cities), cities["score"]) if pd.notna(s)]
     images = {"scores.png": spec_png(_bar(data, "城市", "得分", "综合得分（满分 100）", sort="-y"))} if data else {}
     body += tp.heading(FIVE_YEAR_HEADINGS["ranking"]) + (tp.image("scores.png") if data else "") + tp.table(t["排名"], digits=1)
+    if actions is not None or funds is not None or objections is not None:
+        from reports import province_doc
+
+        empty = pd.DataFrame()
+        body += province_doc.actions_markup(actions if actions is not None else empty, funds if funds is not None else empty,
+                                            FIVE_YEAR_HEADINGS["consequences"])
+        if objections is not None:
+            body += province_doc.objections_markup(objections, FIVE_YEAR_HEADINGS["objections"])
     return tp.render_pdf(body, f"{start}–{end}年五年碳排放预算决算报告", "五年决算 · 核算、目标完成与质量评价", images=images)
 
 
 def five_year_xlsx(rows: pd.DataFrame, fuels: pd.DataFrame, closes: pd.DataFrame | None = None,
-                   sectors: pd.DataFrame | None = None) -> bytes:
-    return workbook(five_year_tables(rows, fuels, closes, sectors))
+                   sectors: pd.DataFrame | None = None, objections: pd.DataFrame | None = None,
+                   actions: pd.DataFrame | None = None, funds: pd.DataFrame | None = None) -> bytes:
+    sheets = five_year_tables(rows, fuels, closes, sectors)
+    for name, frame in (("考核结果运用", actions), ("能力建设资金", funds), ("异议与答复", objections)):
+        if frame is not None:
+            sheets[name] = frame
+    return workbook(sheets)
 
 
 def report_names(kind: str, label: str) -> Mapping[str, str]:

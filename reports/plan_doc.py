@@ -22,6 +22,7 @@ HEADINGS = {
     "reserve": "五、预留储备与单列指标",
     "horizontal": "六、横向分配",
     "duties": "七、责任分工与时间安排",
+    "objections": "八、意见、异议与答复",
 }
 WEIGHT_NAMES = {"history": "历史排放", "gdp": "GDP", "intensity": "强度", "per_capita": "人口"}
 
@@ -96,13 +97,18 @@ def version_table(v: Mapping, approval: pd.DataFrame | None = None) -> pd.DataFr
     return pd.DataFrame(rows, columns=["项目", "内容"])
 
 
-def xlsx(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = None) -> bytes:
+def xlsx(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = None,
+         objections: pd.DataFrame | None = None) -> bytes:
+    """``objections``: the table of ``reports.province_doc.objections_table`` (comments and objections with answers)."""
     sheets = tables(v, names)
     sheets["版本"] = version_table(v, approval)
+    if objections is not None:
+        sheets["异议与答复"] = objections
     return workbook(sheets)
 
 
-def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = None) -> bytes:
+def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = None,
+        objections: pd.DataFrame | None = None) -> bytes:
     c = v["content"]
     t = tables(v, names)
     parent = names.get(c["parent"], c["parent"])
@@ -152,4 +158,8 @@ def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = No
     body += tp.bullets([f"{y0 - 1} 年：方案编制、征求意见、修改与批准；"]
                        + [f"{y} 年：按季度监测预警，年末年度决算并逐年调整；" for y in c["years"]]
                        + [f"{y1 + 1} 年上半年：五年决算与评估。"])
+    if objections is not None:
+        from reports.province_doc import objections_markup
+
+        body += objections_markup(objections, HEADINGS["objections"])
     return tp.render_pdf(body, f"{parent}碳排放预算方案（{y0}–{y1}年）", status)
