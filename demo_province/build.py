@@ -7,6 +7,7 @@ import pandas as pd
 
 import budget
 from demo_province.accounts_demo import build_accounts
+from demo_province.allowances_demo import build_allowances
 from demo_province.measures_demo import create_demo_measures
 from demo_province.meters_demo import build_meters
 from demo_province.plan_demo import record_demo_plan
@@ -66,4 +67,5 @@ def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = No
     info["accounts"] = build_accounts(db_path)  # the 14th period 2021–2025: plan, closed years, five-year close
     info["measures"] = create_demo_measures(db_path, info["as_of"], MAJOR_PROJECT_CITY, MAJOR_PROJECT_NAME)
     info["meters"] = build_meters(db_path, info["as_of"], seed)  # metered key emitters: registry, MRV years, daily readings
+    info["allowances"] = build_allowances(db_path, info["as_of"], seed)  # power sector, local market: an allowance year
     return info

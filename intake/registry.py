@@ -14,6 +14,7 @@ import pandas as pd
 
 from budget import config
 from intake import reader
+from intake import registry_ext as ext
 from reports.safe_text import defuse_frame
 
 COLUMNS = ["code", "name_zh", "name_en", "region", "sector", "year", "co2", "elec", "verified"]
@@ -55,6 +56,8 @@ MESSAGES = {
                         "如属地方增列，请确认", "Confirm if it is a local addition"),
     "no_rows": ("文件中没有数据行", "The file has no data rows", "按模板填写", "Fill in the template"),
 }
+ALIASES.update(ext.ALIASES)      # allowance columns (market, local addition, gases, product, output …): optional
+MESSAGES.update(ext.MESSAGES)
 
 
 @dataclass
@@ -85,13 +88,20 @@ def template(fmt: str = "xlsx") -> bytes:
     example = pd.DataFrame([["91330100MA001", "东湾钢铁有限公司", "Dongwan Steel", "SF10", "钢铁", 2024, 512.3, 98000.0, "是"],
                             ["91330100MA002", "北港电厂", "Beigang Power", "SF03", "电力", 2024, 830.0, 12000.0, "否"]],
                            columns=[HEADERS_ZH[c] for c in COLUMNS])
+    allowance = {"market": ["全国", "全国"], "local_addition": ["否", "否"], "local_criterion": ["", ""], "local_reason": ["", ""],
+                 "gases": ["CO2", "CO2"], "product": ["crude_steel", "coal_above_300"], "cooling": ["", "水冷"],
+                 "output": [8_650_000, 10_050_000], "heat_output": ["", 1_200_000], "load_rate": ["", 0.78], "heat_ratio": ["", 0.08]}
+    example = pd.concat([example, pd.DataFrame({ext.HEADERS_ZH[c]: v for c, v in allowance.items()})], axis=1)
     if fmt == "csv":
         return defuse_frame(example).to_csv(index=False).encode("utf-8-sig")
     from reports.xlsx import workbook
 
-    notes = pd.DataFrame({"列 / column": [HEADERS_ZH[c] for c in COLUMNS], "code": COLUMNS,
+    notes = pd.DataFrame({"列 / column": [HEADERS_ZH[c] for c in COLUMNS] + [ext.HEADERS_ZH[c] for c in ext.EXT_COLUMNS + ext.EXT_YEAR_COLUMNS],
+                          "code": COLUMNS + ext.EXT_COLUMNS + ext.EXT_YEAR_COLUMNS,
                           "说明 / note": ["唯一代码", "中文名称", "可空", "地区代码", "行业名称", "四位年份", "万吨 CO2（或注明“吨”）",
-                                         "万千瓦时", "是/否：是否经 MRV 核查"]})
+                                         "万千瓦时", "是/否：是否经 MRV 核查"]
+                          + ["全国 / 地方 / 无", "是/否", "增列时必填", "增列理由", "CO2 或 CO2,CH4", "data/allowance_benchmarks.csv 的产品类别",
+                             "水冷 / 空冷", "供电量 MWh，或产品产量 吨", "GJ", "0–1，如 0.78", "0–1"]})
     return workbook({"名录": example, "说明": notes})
 
 
@@ -185,6 +195,7 @@ def read_registry(data: bytes, filename: str, known_regions: set[str], sheet: st
         if flag not in TRUE | FALSE:
             _problem(problems, "bad_flag", n, HEADERS_ZH["verified"], cell("verified"))
         rec["verified"] = flag in TRUE
+        ext.read_row(rec, cell, n, lambda code, r, col, val, **kw: _problem(problems, code, r, col, val, **kw), TRUE, FALSE)
         recs.append(rec)
     if not recs:
         _problem(problems, "no_rows")
@@ -197,10 +208,11 @@ def read_registry(data: bytes, filename: str, known_regions: set[str], sheet: st
         for code, g in df.groupby("code"):
             if g[c].nunique() > 1:
                 _problem(problems, "inconsistent", int(g["row"].iloc[0]), HEADERS_ZH[c], code)
+    additions = ext.check_units(df, lambda code, r, col, val, **kw: _problem(problems, code, r, col, val, **kw))
     means = df.groupby("code")["co2"].mean()
     for code, mean in means.items():
-        if pd.notna(mean) and mean < threshold:
+        if pd.notna(mean) and mean < threshold and code not in additions:
             _problem(problems, "below_threshold", None, HEADERS_ZH["co2"], code, severity="warning", mean=mean, threshold=threshold)
-    registry = df.drop_duplicates("code", keep="last")[COLUMNS[:5]].reset_index(drop=True)
-    years = df[["code", "year", "co2", "elec", "verified"]].reset_index(drop=True)
+    registry = df.drop_duplicates("code", keep="last")[COLUMNS[:5] + ext.EXT_COLUMNS].reset_index(drop=True)
+    years = df[["code", "year", "co2", "elec", "verified"] + ext.EXT_YEAR_COLUMNS].reset_index(drop=True)
     return RegistryUpload(registry, years, problems, empty.sha256)
