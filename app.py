@@ -32,7 +32,8 @@ try:
     auth.sidebar(path)
     if auth.can(path, "upload"):
         pages += [st.Page("app_pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
-                  st.Page("app_pages/batches.py", title=t("page_batches"), icon="🗂️", url_path="batches")]
+                  st.Page("app_pages/batches.py", title=t("page_batches"), icon="🗂️", url_path="batches"),
+                  st.Page("app_pages/meters.py", title=t("mt_page"), icon="🔌", url_path="meters")]
 except FileNotFoundError:
     pass  # no warehouse yet: every page says so
 page = st.navigation(pages)

@@ -1,9 +1,10 @@
-"""CLI: `meters generate|aggregate|load|factors|accounts` — enterprise meter data and carbon accounts.
+"""CLI: `meters generate|aggregate|load|rollback|factors|accounts` — enterprise meter data and carbon accounts.
 
 `generate` writes synthetic readings (Parquet by month and city) plus `_enterprises.csv` and
 `_mrv_years.csv` (leading underscores: Parquet readers skip them). `aggregate` sums any folder of
 Parquet files (columns enterprise_id, date, kwh) to `enterprise_id,month,kwh` on DuckDB or Spark.
-`load` validates a meter file and stores it beside the warehouse; `factors` and `accounts` run the
+`load` validates a meter file and stores it beside the warehouse (atomically: a killed load can be
+run again); `rollback BATCH --user ANALYST` withdraws a meter upload (a rollback batch records it); `factors` and `accounts` run the
 enterprise job on the warehouse's meters.
 """
 from __future__ import annotations
@@ -21,15 +22,14 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 def _write_csv(frame: pd.DataFrame, out: str | None) -> None:
     """Defused CSV (text that a spreadsheet would run is quoted), plain UTF-8 for machines."""
-    from reports.safe_text import defuse_frame
+    from reports.safe_text import write_csv
 
-    safe = defuse_frame(frame)
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        safe.to_csv(out, index=False)
+        write_csv(frame, out)
         print(f"{len(frame):,} rows written to {out}", file=sys.stderr)
     else:
-        safe.to_csv(sys.stdout, index=False)
+        write_csv(frame)
 
 
 def cmd_generate(args) -> int:
@@ -51,9 +51,11 @@ def cmd_generate(args) -> int:
     cities = [f"C{i:02d}" for i in range(1, args.cities + 1)]
     ents = gen.enterprises(args.enterprises, cities, start=start, days=args.days, seed=args.seed)
     info = gen.write_parquet(out, ents, start, args.days, seed=args.seed)
-    ents.rename(columns={"enterprise_id": "code", "city": "region"})[["code", "region", "sector", "factor"]].to_csv(
-        out / "_enterprises.csv", index=False)
-    gen.verified_years(ents, list(range(start.year - 4, start.year)), seed=args.seed).to_csv(out / "_mrv_years.csv", index=False)
+    from reports.safe_text import write_csv
+
+    write_csv(ents.rename(columns={"enterprise_id": "code", "city": "region"})[["code", "region", "sector", "factor"]],
+              out / "_enterprises.csv")
+    write_csv(gen.verified_years(ents, list(range(start.year - 4, start.year)), seed=args.seed), out / "_mrv_years.csv")
     print(f"{info['rows']:,} readings of {args.enterprises:,} enterprises × {args.days} days in {info['files']} files "
           f"({info['bytes'] / 2**20:.1f} MiB) written to {out} in {time.perf_counter() - t0:.1f} s")
     return EXIT_OK
@@ -104,6 +106,24 @@ def cmd_load(args) -> int:
             problem, fix = (r.problem_zh, r.fix_zh) if args.lang == "zh" else (r.problem_en, r.fix_en)
             print(f"  {r.severity} {where}{col}: {problem} -> {fix}")
     return EXIT_REJECTED if result.status == meters.REJECTED else EXIT_OK
+
+
+def cmd_rollback(args) -> int:
+    from warehouse import meters, users
+
+    try:
+        result = meters.rollback_meter_batch(args.db_path, args.batch, args.user)
+    except (meters.MeterRollbackRefused, users.PermissionDenied) as exc:
+        print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
+        return EXIT_REJECTED
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+    else:
+        print(result["message_zh"] if args.lang == "zh" else result["message_en"])
+    return EXIT_OK
 
 
 def _accounts(args):
@@ -168,6 +188,12 @@ def add_parsers(sub) -> None:
     ld.add_argument("--lang", choices=["zh", "en"], default="en")
     ld.add_argument("--json", action="store_true")
     ld.set_defaults(func=cmd_load)
+    rb = msub.add_parser("rollback", help="roll a meter upload back (recorded as a rollback batch; the days may be loaded again)")
+    rb.add_argument("batch", type=int)
+    rb.add_argument("--user", default=None)
+    rb.add_argument("--lang", choices=["zh", "en"], default="en")
+    rb.add_argument("--json", action="store_true")
+    rb.set_defaults(func=cmd_rollback)
     f = msub.add_parser("factors", help="electricity-to-carbon factor per key emitter (fit or sector fallback)")
     f.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
     f.add_argument("--out")

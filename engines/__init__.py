@@ -23,8 +23,9 @@ class Engine(Protocol):
 
     name: str
 
-    def read_parquet(self, view: str, path: str, hive: bool) -> None:
-        """Expose every Parquet file under ``path`` as the view ``view`` (hive folders as columns)."""
+    def read_parquet(self, view: str, path: str | list[str], hive: bool) -> None:
+        """Expose every Parquet file under the folder ``path`` (or exactly the files of a list) as the view
+        ``view`` (hive folders as columns)."""
 
     def register(self, view: str, frame: pd.DataFrame, schema: list[tuple[str, str]]) -> None:
         """Expose a pandas frame as the view ``view`` with the given (column, SQL type) schema."""

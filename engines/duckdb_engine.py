@@ -24,9 +24,12 @@ class DuckDBEngine:
             self.con.execute(f"SET threads = {int(threads)}")
         self.con.execute("SET preserve_insertion_order = false")
 
-    def read_parquet(self, view: str, path: str, hive: bool) -> None:
-        glob = os.path.join(str(path), "**", "*.parquet")
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet({_quote(glob)}, "
+    def read_parquet(self, view: str, path: str | list[str], hive: bool) -> None:
+        if isinstance(path, (list, tuple)):
+            source = "[" + ", ".join(_quote(p) for p in path) + "]"
+        else:
+            source = _quote(os.path.join(str(path), "**", "*.parquet"))
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet({source}, "
                          f"hive_partitioning = {'true' if hive else 'false'}, union_by_name = true)")
 
     def register(self, view: str, frame: pd.DataFrame, schema: list[tuple[str, str]]) -> None:

@@ -134,10 +134,14 @@ def _bands(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(lo90=lo.clip(lower=0.0), hi90=frame["co2"] + Z90 * frame["co2_sd"])
 
 
-def prepare(engine, meters_path: str | os.PathLike | None, emitters: pd.DataFrame | None = None,
+def prepare(engine, meters_path: str | os.PathLike | list[str] | None, emitters: pd.DataFrame | None = None,
             years: pd.DataFrame | None = None) -> None:
-    """Expose the inputs and define the job's views on ``engine`` (nothing is computed yet)."""
-    if meters_path is not None:
+    """Expose the inputs and define the job's views on ``engine`` (nothing is computed yet). ``meters_path``
+    is a folder (every Parquet file under it) or a list of files (only those: a warehouse passes the
+    files its batches list, so a file no batch recorded is never read)."""
+    if isinstance(meters_path, (list, tuple)) and meters_path:  # the exact files to read (a warehouse's listing)
+        engine.read_parquet("meter_readings", [str(p) for p in meters_path], False)
+    elif meters_path is not None and not isinstance(meters_path, (list, tuple)):
         engine.read_parquet("meter_readings", str(meters_path), is_hive_layout(meters_path))
     else:  # no readings yet: an empty input, so factors still come out and every output is empty
         engine.register("meter_readings", pd.DataFrame({"enterprise_id": pd.Series([], dtype=object),
@@ -180,7 +184,7 @@ def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def run(engine, meters_path: str | os.PathLike | None, emitters: pd.DataFrame | None = None,
+def run(engine, meters_path: str | os.PathLike | list[str] | None, emitters: pd.DataFrame | None = None,
         years: pd.DataFrame | None = None, outputs: tuple[str, ...] = ALL_OUTPUTS) -> dict[str, pd.DataFrame]:
     """Run the job on ``engine``; returns {output name: frame} for the requested ``outputs``
     (monthly, factors, enterprise, sector, city)."""

@@ -66,8 +66,11 @@ class SparkEngine:
         self.spark = spark or session(master)
         self._cached: list = []
 
-    def read_parquet(self, view: str, path: str, hive: bool) -> None:
+    def read_parquet(self, view: str, path: str | list[str], hive: bool) -> None:
         reader = self.spark.read
+        if isinstance(path, (list, tuple)):  # exactly these files
+            reader.parquet(*[str(p) for p in path]).createOrReplaceTempView(view)
+            return
         if not hive:
             reader = reader.option("recursiveFileLookup", "true")
         reader.parquet(str(path)).createOrReplaceTempView(view)

@@ -16,11 +16,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from budget import config
+
 REPORT_COLUMNS = ["row", "column", "value", "severity", "code", "problem_zh", "problem_en", "fix_zh", "fix_en"]
 COLUMNS = ["enterprise_id", "date", "kwh"]
 MAX_KWH_DAY = 2e8          # 200 GWh a day: beyond the largest single site (a big aluminium smelter ≈ 50 GWh)
 MAX_LISTED = 50            # report rows per problem code; the rest are counted in one summary row
 MAX_BYTES = 200 * 2**20
+EARLIEST_DAY = date(config.PLAUSIBLE_YEARS[0], 1, 1)   # meter days before it are typing errors (1800-01-01)
 
 MESSAGES: dict[str, tuple[str, str, str, str]] = {  # code -> problem zh, problem en, fix zh, fix en
     "unreadable": ("文件无法读取：{detail}", "The file cannot be read: {detail}",
@@ -36,6 +39,9 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {  # code -> problem zh, proble
                  "日期格式为 YYYY-MM-DD", "Write dates as YYYY-MM-DD"),
     "future_date": ("日期 {value} 晚于今天", "Date {value} is in the future",
                     "请核对日期", "Check the date"),
+    "too_old": ("日期 {value} 早于可信范围（%s 起）" % EARLIEST_DAY.isoformat(),
+                "Date {value} is before the plausible range (from %s)" % EARLIEST_DAY.isoformat(),
+                "请核对日期", "Check the date"),
     "bad_kwh": ("用电量不是数字：{value}", "kWh is not a number: {value}",
                 "请填写千瓦时数值", "Enter the kWh as a number"),
     "non_finite": ("用电量不是有限数值：{value}", "kWh is not finite: {value}",
@@ -137,6 +143,7 @@ def validate_meters(raw: pd.DataFrame, known: set[str] | frozenset[str], today: 
         ("unknown_enterprise", ~f["enterprise_id"].isin(known), "enterprise_id", "enterprise_id"),
         ("bad_date", f["day"].isna(), "date", "date_text"),
         ("future_date", f["day"].notna() & (f["day"] > pd.Timestamp(today)), "date", "date_text"),
+        ("too_old", f["day"].notna() & (f["day"] < pd.Timestamp(EARLIEST_DAY)), "date", "date_text"),
         ("bad_kwh", num.isna() & ~text_kwh.str.lower().isin(["inf", "-inf", "nan", "infinity", "-infinity"]), "kwh", "kwh_text"),
         ("non_finite", num.isin([np.inf, -np.inf]) | (num.isna() & text_kwh.str.lower().isin(
             ["inf", "-inf", "nan", "infinity", "-infinity"])), "kwh", "kwh_text"),
@@ -173,3 +180,16 @@ def validate_meters(raw: pd.DataFrame, known: set[str] | frozenset[str], today: 
     clean = pd.DataFrame({"enterprise_id": clean["enterprise_id"].astype(str), "date": clean["day"],
                           "kwh": clean["kwh_value"].astype("float64")}).reset_index(drop=True)
     return MeterCheck(clean=clean, report=report_frame(out), rows_in=len(raw))
+
+
+
+def template_frame() -> pd.DataFrame:
+    """The upload template: the three columns and no rows (an example row would be stored if uploaded
+    unchanged; the page shows an example and offers the registered enterprises as a list instead)."""
+    return pd.DataFrame(columns=COLUMNS)
+
+
+def enterprise_list(registry: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The codes a meter file may use: code, name, city, sector of every registered key emitter."""
+    name = f"name_{lang}" if f"name_{lang}" in registry.columns else "name_zh"
+    return registry.reindex(columns=["code", name, "region", "sector"]).rename(columns={name: "name"})

@@ -51,10 +51,10 @@ def run_job(db_path, engine: str = "duckdb", spark=None) -> tuple[pd.DataFrame, 
     with db.connect(db_path) as con:
         reg = key_emitters.registry(con)
         years = key_emitters.emitter_years(con)
-    folder = meters.meters_dir(db_path) if meters.has_meters(db_path) else None
+        files = meters.visible_files(con, db_path) or None  # only files of recorded batches still standing
     eng = get_engine(engine, **({"spark": spark} if spark is not None else {}))
     try:
-        return reg, meter_job.run(eng, folder, reg, years, outputs=("factors", "enterprise", "sector", "city"))
+        return reg, meter_job.run(eng, files, reg, years, outputs=("factors", "enterprise", "sector", "city"))
     finally:
         eng.close()
 

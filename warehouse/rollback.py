@@ -76,6 +76,16 @@ def rollback_batch(db_path: str | os.PathLike, batch_id: int, user: str) -> dict
     if not db.db_path(db_path).exists():
         raise FileNotFoundError(f"warehouse not found: {db.db_path(db_path)}")
     batch_id = int(batch_id)
+    with db.connect(db_path) as con:
+        origin = db.first_row(con.execute("SELECT origin FROM batches WHERE batch_id = ?", [batch_id]))
+    if origin == ("meters",):  # readings live as Parquet: their own rollback (same record, same checks)
+        from warehouse import meters
+
+        try:
+            return {"restored": 0, "retracted": 0, "skipped": 0, "skipped_keys": [],
+                    **meters.rollback_meter_batch(db_path, batch_id, user)}
+        except meters.MeterRollbackRefused as exc:
+            raise _refuse(exc.code, exc.message_en, exc.message_zh) from None
     with db.transaction(db_path) as con:
         if users.any_users_con(con):
             users.check_role(con, user, "rollback")
