@@ -112,6 +112,13 @@ def member_factors(members: Sequence[str], history: pd.DataFrame, gdp: pd.DataFr
     return out
 
 
+def _weights_ok(w: Mapping[str, float]) -> bool:
+    """Mix weights are finite, from 0 to ``config.PLAN_MAX_WEIGHT`` each, and not all zero (so their sum is
+    finite and positive: ``history=1e308,gdp=1e308`` used to overflow into silent equal shares)."""
+    vals = list(w.values())
+    return bool(vals) and all(np.isfinite(v) and 0 <= v <= config.PLAN_MAX_WEIGHT for v in vals) and sum(vals) > 0
+
+
 def check_factors(method: str, factors: pd.DataFrame, weights: Mapping[str, float] | None = None) -> dict[str, float]:
     """The mix components (component -> weight) after refusing an unknown method, bad weights or a
     missing factor (raises PlanError)."""
@@ -119,7 +126,7 @@ def check_factors(method: str, factors: pd.DataFrame, weights: Mapping[str, floa
         raise PlanError("unknown_method", {"method": method})
     if method == "mix":
         w = {str(k): float(v) for k, v in (weights or {"history": 0.7, "gdp": 0.3}).items() if float(v) != 0}
-        if not w or any(k not in METHOD_FACTORS for k in w) or any(not np.isfinite(v) or v < 0 for v in w.values()):
+        if not w or any(k not in METHOD_FACTORS for k in w) or not _weights_ok(w):
             raise PlanError("bad_weights", {"weights": dict(weights or {})})
     else:
         w = {method: 1.0}
@@ -224,6 +231,8 @@ def horizontal(budget_by_year: Mapping[int, float], units: pd.DataFrame, method:
         raise PlanError("unknown_method", {"method": method})
     u = units.reset_index(drop=True)
     comps = {method: 1.0} if method != "mix" else {k: float(v) for k, v in (weights or {"history": 0.7, "gdp": 0.3}).items()}
+    if not _weights_ok(comps):
+        raise PlanError("bad_weights", {"weights": dict(weights or {})})
     raw = np.zeros(len(u))
     for comp, w in comps.items():
         if comp not in METHOD_FACTORS:

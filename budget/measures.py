@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from budget import config
 from intake import text_policy
 
 STATUSES = ("planned", "in_progress", "done", "late", "cancelled")
@@ -47,6 +48,7 @@ REPORT_GRACE_DAYS = 30
 MAX_REDUCTION = 10_000.0
 MAX_COST = 1e8
 MAX_TEXT = 500
+YEARS = config.PLAUSIBLE_YEARS
 _MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])", re.ASCII)
 
@@ -60,6 +62,12 @@ MESSAGES = {
     "bad_month": ("{field} 须为 YYYY-MM 月份，收到 {value}", "{field} must be a month YYYY-MM, got {value}"),
     "bad_quarter": ("{field} 须为 YYYY-Qn 季度，收到 {value}", "{field} must be a quarter YYYY-Qn, got {value}"),
     "end_before_start": ("结束月份 {end} 早于开始月份 {start}", "End month {end} is before start month {start}"),
+    "future_month": ("{field} {value} 晚于本月", "{field} {value} is after the current month"),
+    "period_range": ("季度 {value} 不在该措施的报告期内（{first} 至 {last}）",
+                     "Quarter {value} is outside the measure's reporting span ({first} to {last})"),
+    "no_budget_year": ("{value} 年没有预算（已有预算的年度：{years}），不能申请",
+                       "Year {value} has no budget (years with a budget: {years}); nothing to apply for"),
+    "closed_year": ("{value} 年已由批准的年度决算关账，不能再申请", "Year {value} is closed by approved final accounts; no applications"),
     "bad_number": ("{field} 须为有限数值（0 至 {max}），收到 {value}",
                    "{field} must be a finite number from 0 to {max}, got {value}"),
     "bad_status": ("未知状态：{value}", "Unknown status: {value}"),
@@ -117,25 +125,33 @@ class MeasureError(ValueError):
 
 def parse_month(value, field: str = "month") -> tuple[int, int]:
     m = _MONTH.fullmatch(str(value or "").strip())
-    if not m or not (1 <= int(m.group(2)) <= 12) or not (1900 <= int(m.group(1)) <= 2200):
+    if not m or not (1 <= int(m.group(2)) <= 12) or not (YEARS[0] <= int(m.group(1)) <= YEARS[1]):
         raise MeasureError("bad_month", field=field, value=value)
     return int(m.group(1)), int(m.group(2))
 
 
 def parse_quarter(value, field: str = "period") -> tuple[int, int]:
     m = _QUARTER.fullmatch(str(value or "").strip())
-    if not m:
+    if not m or not (YEARS[0] <= int(m.group(1)) <= YEARS[1]):
         raise MeasureError("bad_quarter", field=field, value=value)
     return int(m.group(1)), int(m.group(2))
 
 
+def _ym(value) -> tuple[int, int]:
+    """A stored month read back: the format only (a month stored before the year bounds still reads)."""
+    m = _MONTH.fullmatch(str(value or "").strip())
+    if not m or not (1 <= int(m.group(2)) <= 12) or int(m.group(1)) < 1:
+        raise MeasureError("bad_month", field="month", value=value)
+    return int(m.group(1)), int(m.group(2))
+
+
 def month_index(value) -> int:
-    y, m = parse_month(value)
+    y, m = _ym(value)
     return y * 12 + m - 1
 
 
 def month_end(value) -> date:
-    y, m = parse_month(value)
+    y, m = _ym(value)
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
@@ -216,8 +232,11 @@ def validate_measure(rec: dict, regions, instrument_codes, indicators=()) -> dic
     }
 
 
-def check_transition(old: str, new: str, reason, actual_start=None, actual_end=None) -> dict:
-    """The cleaned status change (status, reason, actual_start, actual_end) or MeasureError."""
+def check_transition(old: str, new: str, reason, actual_start=None, actual_end=None, *, previous_start=None,
+                     today: date | None = None) -> dict:
+    """The cleaned status change (status, reason, actual_start, actual_end) or MeasureError: actual months
+    not after ``today``'s month, and the end not before the start (``actual_start`` or, when it is not
+    given, the measure's ``previous_start``)."""
     if new not in STATUSES:
         raise MeasureError("bad_status", value=new)
     if new not in ALLOWED.get(old, ()):
@@ -227,7 +246,44 @@ def check_transition(old: str, new: str, reason, actual_start=None, actual_end=N
         if value not in (None, ""):
             parse_month(value, key)
             out[key] = str(value).strip()
+            if today is not None and month_index(out[key]) > today.year * 12 + today.month - 1:
+                raise MeasureError("future_month", field=key, value=out[key])
+    start = out["actual_start"] or (str(previous_start).strip() if _given(previous_start) else None)
+    if start and out["actual_end"] and month_index(out["actual_end"]) < month_index(start):
+        raise MeasureError("end_before_start", start=start, end=out["actual_end"])
     return out
+
+
+def report_span(m: dict, today: date) -> tuple[str, str]:
+    """(first, last) quarter a progress report on measure ``m`` may be for: from the quarter of its planned
+    or actual start, whichever is earlier, to the current quarter."""
+    starts = [m.get("planned_start")] + ([m["actual_start"]] if _given(m.get("actual_start")) else [])
+    first = min(month_index(x) for x in starts)
+    return f"{first // 12}-Q{(first % 12) // 3 + 1}", quarter_of(today)
+
+
+def check_report_period(period, m: dict, today: date) -> str:
+    """``period`` ('YYYY-Qn') when it lies in ``report_span(m, today)``, else MeasureError."""
+    y, q = parse_quarter(period, "period")
+    first, last = report_span(m, today)
+    if not (parse_quarter(first) <= (y, q) <= parse_quarter(last)):
+        raise MeasureError("period_range", value=f"{y}-Q{q}", first=first, last=last)
+    return f"{y}-Q{q}"
+
+
+def check_application_year(year: int, kind: str, budget_years, closed_years) -> int:
+    """An application's year has a budget in the books (for an advance, the next year too, which it draws
+    on) and is not closed by approved final accounts; else MeasureError."""
+    years = sorted(int(y) for y in budget_years)
+    listed = ", ".join(map(str, years)) or "—"
+    needed = (year, year + 1) if kind == "advance" else (year,)
+    for y in needed:
+        if y not in set(years):
+            raise MeasureError("no_budget_year", value=y, years=listed)
+    for y in needed:
+        if y in set(int(c) for c in closed_years):
+            raise MeasureError("closed_year", value=y)
+    return int(year)
 
 
 def _quarters_between(first: date, last: date):
@@ -256,7 +312,7 @@ def late_reason(m: dict, reported_quarters, today: date) -> tuple[str, str] | No
     if started and not ended and today > month_end(m["planned_end"]):
         return (f"计划 {m['planned_end']} 完成，至今未完成", f"planned to finish in {m['planned_end']}, not finished")
     if started:
-        first = date(*parse_month(m["actual_start"]), 1)
+        first = date(*_ym(m["actual_start"]), 1)
         last = month_end(m["actual_end"]) if ended else today
         done = set(reported_quarters or ())
         for y, q, _, q_last in _quarters_between(first, min(last, today)):

@@ -6,6 +6,7 @@ import sys
 import budget
 from budget import config as bconfig
 from monitor.ledger_change import record_entry
+from reports.safe_text import write_csv
 from warehouse import budget_books, db, users
 
 EXIT_OK, EXIT_REJECTED = 0, 1
@@ -29,7 +30,7 @@ def cmd_entry(args) -> int:
 def cmd_ledger(args) -> int:
     with db.connect(args.db_path) as con:
         frame = budget_books.entries(con)
-    frame.to_csv(sys.stdout, index=False)
+    write_csv(frame)  # defused: a reason such as "=HYPERLINK(..)" stays text in a spreadsheet
     return EXIT_OK
 
 

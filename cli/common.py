@@ -7,6 +7,24 @@ import sys
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
+class CleanStream:
+    """A text stream that passes everything through ``reports.safe_text.clean``: stored text printed by a
+    command (a measure title with ``\x1b[31m``, a name with ``\u202e``) cannot steer the terminal.
+    ``cli.main.main`` wraps stdout and stderr with it for every command."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        from reports.safe_text import clean
+
+        self._inner.write(clean(text))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
 def print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=1, default=str))
 

@@ -71,7 +71,7 @@ def parse_known_on(text: str | None):
 
 
 def cmd_export(args) -> int:
-    from reports.safe_text import defuse_frame
+    from reports.safe_text import write_csv
     from warehouse import queries
 
     try:
@@ -82,12 +82,10 @@ def cmd_export(args) -> int:
     with db.connect(args.db_path) as con:
         frame = queries.export(con, region=args.region, indicator=args.indicator, kind=args.kind,
                                known_on=None if known_on is None else known_on.isoformat(sep=" "))
-    frame = defuse_frame(frame)  # region codes or batch notes that look like formulas stay text in Excel
+    # region codes or batch notes that look like formulas stay text in Excel (safe_text.write_csv defuses)
+    write_csv(frame, args.out or sys.stdout)
     if args.out:
-        frame.to_csv(args.out, index=False)
         print(f"{len(frame):,} rows written to {args.out}", file=sys.stderr)
-    else:
-        frame.to_csv(sys.stdout, index=False)
     return EXIT_OK
 
 
@@ -154,14 +152,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.db_path = str(db.db_path(args.db_path))
+    from cli.common import CleanStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)  # no control or bidi characters reach the terminal
     try:
         return args.func(args)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
+        err.close()
         return EXIT_OK
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 if __name__ == "__main__":

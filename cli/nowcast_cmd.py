@@ -7,6 +7,7 @@ import sys
 import pandas as pd
 
 from monitor.nowcast_run import run_and_store
+from reports.safe_text import write_csv
 from warehouse import catalog
 
 EXIT_OK, EXIT_REJECTED = 0, 1
@@ -80,7 +81,7 @@ def cmd_backtest(args) -> int:
     if args.predictions:
         cols = ["model", "region", "period", "origin", "prediction", "lo90", "hi90", "actual"]
         unit = catalog.indicators().set_index("code")["unit"].get(args.target, "")   # values are canonical
-        result.predictions[cols].assign(unit=unit).to_csv(args.predictions, index=False)
+        write_csv(result.predictions[cols].assign(unit=unit), args.predictions)
     if args.json:
         print(json.dumps({"summary": result.summary.to_dict(orient="records"),
                           "metrics": result.metrics.to_dict(orient="records")}, ensure_ascii=False, default=str))

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from intake.registry import template
+from reports.safe_text import write_csv
 from warehouse import db, key_emitters, registry_load, users
 
 EXIT_OK, EXIT_REJECTED = 0, 1
@@ -45,7 +46,8 @@ def cmd_load(args) -> int:
 
 def cmd_list(args) -> int:
     with db.connect(args.db_path) as con:
-        key_emitters.registry(con).to_csv(sys.stdout, index=False)
+        frame = key_emitters.registry(con)
+    write_csv(frame)  # defused: an emitter named "=HYPERLINK(..)" stays text in a spreadsheet
     return EXIT_OK
 
 

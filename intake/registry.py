@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
 from budget import config
 from intake import reader
 from intake import registry_ext as ext
-from reports.safe_text import defuse_frame
+from intake import text_policy
+from reports.safe_text import to_csv_bytes
 
 COLUMNS = ["code", "name_zh", "name_en", "region", "sector", "year", "co2", "elec", "verified"]
 HEADERS_ZH = {"code": "单位代码", "name_zh": "单位名称", "name_en": "英文名称", "region": "所在地区", "sector": "行业",
@@ -40,7 +42,10 @@ MESSAGES = {
     "missing_column": ("缺少列“{column}”", "Column '{column}' is missing", "按模板填写表头", "Use the template's header"),
     "blank": ("“{column}”为空", "'{column}' is blank", "填写该项", "Fill it in"),
     "unknown_region": ("未知地区“{value}”", "Unknown region '{value}'", "填写已有地区的代码", "Use the code of a known region"),
-    "bad_year": ("年份“{value}”无效", "Year '{value}' is invalid", "填写四位年份，如 2024", "Write a four-digit year, e.g. 2024"),
+    "bad_year": ("年份“{value}”无效（须为 {lo}–{hi} 年）", "Year '{value}' is invalid (must be {lo}-{hi})",
+                 "填写四位年份，如 2024", "Write a four-digit year, e.g. 2024"),
+    "bad_text": ("“{column}”：{detail_zh}", "'{column}': {detail_en}", "删除控制字符或缩短文字",
+                 "Remove control characters or shorten the text"),
     "bad_number": ("“{value}”不是有效数值", "'{value}' is not a valid number", "填写非负数值", "Write a non-negative number"),
     "implausible": ("“{value}”超出合理范围（上限 {max}）", "'{value}' is outside the plausible range (max {max})",
                     "检查单位（万吨 / 万千瓦时）", "Check the unit (10k t / 10k kWh)"),
@@ -93,7 +98,7 @@ def template(fmt: str = "xlsx") -> bytes:
                  "output": [8_650_000, 10_050_000], "heat_output": ["", 1_200_000], "load_rate": ["", 0.78], "heat_ratio": ["", 0.08]}
     example = pd.concat([example, pd.DataFrame({ext.HEADERS_ZH[c]: v for c, v in allowance.items()})], axis=1)
     if fmt == "csv":
-        return defuse_frame(example).to_csv(index=False).encode("utf-8-sig")
+        return to_csv_bytes(example)
     from reports.xlsx import workbook
 
     notes = pd.DataFrame({"列 / column": [HEADERS_ZH[c] for c in COLUMNS] + [ext.HEADERS_ZH[c] for c in ext.EXT_COLUMNS + ext.EXT_YEAR_COLUMNS],
@@ -115,7 +120,7 @@ def _grid(data: bytes, filename: str, sheet: str | None):
 
 
 def read_registry(data: bytes, filename: str, known_regions: set[str], sheet: str | None = None,
-                  threshold: float = config.KEY_EMITTER_THRESHOLD) -> RegistryUpload:
+                  threshold: float = config.KEY_EMITTER_THRESHOLD, last_year: int | None = None) -> RegistryUpload:
     """Read and validate; never raises. Rows with errors are listed and nothing is meant to be stored."""
     import hashlib
 
@@ -164,17 +169,24 @@ def read_registry(data: bytes, filename: str, known_regions: set[str], sheet: st
         if not any(str(x).strip() for x in row):
             continue
         rec = {"row": n}
-        for c in ("code", "name_zh", "region", "sector"):
-            rec[c] = cell(c)
-            if not rec[c]:
+        for c in ("code", "name_zh", "region", "sector", "name_en"):  # the text policy (intake.text_policy)
+            try:
+                rec[c] = (text_policy.identifier(cell(c), HEADERS_ZH[c], required=False) if c in ("code", "region")
+                          else text_policy.line(cell(c), HEADERS_ZH[c], required=False)) or ""
+            except text_policy.TextRefused as exc:
+                _problem(problems, "bad_text", n, HEADERS_ZH[c], None, detail_zh=exc.message_zh, detail_en=exc.message_en)
+                rec[c] = cell(c)
+                continue
+            if not rec[c] and c != "name_en":
                 _problem(problems, "blank", n, HEADERS_ZH[c])
-        rec["name_en"] = cell("name_en") or None
+        rec["name_en"] = rec["name_en"] or None
         if rec["region"] and rec["region"] not in known_regions:
             _problem(problems, "unknown_region", n, HEADERS_ZH["region"], rec["region"])
         y = cell("year")
-        rec["year"] = int(float(y)) if y.replace(".0", "").isdigit() and 1990 <= int(float(y)) <= 2100 else None
+        lo, hi = config.PLAUSIBLE_YEARS[0], last_year or date.today().year   # figures of years that have begun
+        rec["year"] = int(float(y)) if y.replace(".0", "").isdigit() and lo <= int(float(y)) <= hi else None
         if rec["year"] is None:
-            _problem(problems, "bad_year", n, HEADERS_ZH["year"], y)
+            _problem(problems, "bad_year", n, HEADERS_ZH["year"], y, lo=lo, hi=hi)
         for c, cap in (("co2", MAX_CO2), ("elec", MAX_ELEC)):
             text = cell(c).replace(",", "")
             if c == "elec" and not text:

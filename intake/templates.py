@@ -6,10 +6,10 @@ CSV templates are UTF-8 with BOM so that Excel opens the Chinese text correctly.
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 
+from reports.safe_text import defuse, rows_csv_bytes
 from warehouse import catalog
 
 LONG_HEADERS = {"zh": ["地区", "时期", "指标", "数值", "单位"], "en": ["region", "period", "indicator", "value", "unit"]}
@@ -85,9 +85,7 @@ def catalog_rows(lang: str = "zh") -> list[list[str]]:
 
 
 def _csv(rows: list[list[str]]) -> bytes:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return buf.getvalue().encode("utf-8-sig")
+    return rows_csv_bytes(rows)  # defused like every CSV that leaves (reports.safe_text)
 
 
 def _num(v: str) -> str | int | float:
@@ -107,7 +105,7 @@ def _xlsx(rows: list[list[str]], lang: str, regions=None) -> bytes:
     for sheet, data in ((ws, rows), (wb.create_sheet("指标说明" if lang == "zh" else "indicators"),
                                      catalog_rows(lang))):
         for r in data:
-            sheet.append([_num(v) for v in r])
+            sheet.append([defuse(_num(v)) for v in r])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for j, _ in enumerate(data[0], start=1):

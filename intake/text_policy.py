@@ -103,7 +103,7 @@ def unsafe_position(value) -> int | None:
 def identifier(value, field: str | tuple[str, str], *, max_len: int = MAX_IDENTIFIER, required: bool = True) -> str | None:
     """A code or name that identifies something: NFC and trimmed, refused (not changed) when it holds a
     control, format or bidirectional character, or is longer than ``max_len``."""
-    s = unicodedata.normalize("NFC", _text(value)).strip()
+    s = unicodedata.normalize("NFC", _text(value)).strip(" \t\r\n")   # other controls are judged, not trimmed
     if not s:
         if required:
             raise TextRefused("blank", field)

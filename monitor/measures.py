@@ -17,7 +17,7 @@ import pandas as pd
 import budget
 from budget import measures as bm
 from budget.policy import instruments
-from monitor.ledger_change import check_targets, validate_entries
+from monitor.ledger_change import check_targets, closed_years, validate_entries
 from warehouse import budget_books, db, users
 from warehouse import measures as store
 
@@ -74,7 +74,8 @@ def change_status(db_path: str | os.PathLike, measure_id, status: str, reason: s
             actual_start = today
         if status == "done" and not actual_end:
             actual_end = today
-        change = bm.check_transition(str(m["status"]), status, reason, actual_start, actual_end)
+        change = bm.check_transition(str(m["status"]), status, reason, actual_start, actual_end,
+                                     previous_start=m.get("actual_start"), today=date.today())
         store.insert_status(con, int(m["measure_id"]), change, m, who)
         out = _measure(con, m["measure_id"])
     return out
@@ -91,6 +92,7 @@ def add_report(db_path: str | os.PathLike, measure_id, text: str, *, user: str |
     with db.transaction(db_path) as con:
         m = _measure(con, measure_id)
         who = users.authorize(con, user, "measure_report", region=str(m["region"]))
+        period = bm.check_report_period(period, m, date.today())   # within the measure's span, not in the future
         rid = store.insert_report(con, int(m["measure_id"]), period, body, v, who)
     return {"report_id": rid, "measure_id": int(m["measure_id"]), "region": m["region"], "period": period,
             "text": body, "value": v, "author": who, "review_status": "submitted"}
@@ -150,6 +152,8 @@ def submit_application(db_path: str | os.PathLike, *, kind: str, region: str, ye
     with db.transaction(db_path) as con:
         if region not in _regions(con):
             raise bm.MeasureError("unknown_region", value=region)
+        budget_years = {int(r[0]) for r in con.execute("SELECT DISTINCT year FROM budget_ledger").fetchall()}
+        bm.check_application_year(y, kind, budget_years, closed_years(con))
         if kind == "separately_listed":
             projects = store.projects(con)
             hit = projects[projects["project_id"] == _int(project_id, "unknown_project")]

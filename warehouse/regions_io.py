@@ -6,9 +6,30 @@ import os
 
 import pandas as pd
 
+from intake import text_policy
 from warehouse import catalog, db, store, users
 
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "level"]
+MAX_REGION_NAME = 100
+
+
+def _policy(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The text policy on every cell (``intake.text_policy``): codes and parents are identifiers (refused
+    with control or bidi characters), names one line of at most ``MAX_REGION_NAME`` characters (cleaned)."""
+    out, errors = frame.copy(), []
+    for col in REGION_COLUMNS:
+        values = []
+        for i, v in enumerate(out[col].tolist(), start=2):
+            try:
+                if col in ("code", "parent", "level"):
+                    values.append(text_policy.identifier(v, col, required=False) or "")
+                else:
+                    values.append(text_policy.line(v, col, max_len=MAX_REGION_NAME, required=False) or "")
+            except text_policy.TextRefused as exc:
+                errors.append(f"row {i}: {exc.message_en} / 第 {i} 行：{exc.message_zh}")
+                values.append(str(v))
+        out[col] = values
+    return out, errors
 
 
 def check_regions(frame: pd.DataFrame) -> list[str]:
@@ -16,20 +37,21 @@ def check_regions(frame: pd.DataFrame) -> list[str]:
     missing = [c for c in REGION_COLUMNS if c not in frame.columns]
     if missing:
         return [f"missing column(s): {', '.join(missing)}; expected header {','.join(REGION_COLUMNS)}"]
-    errors = []
+    frame, errors = _policy(frame)
     for i, r in enumerate(frame.itertuples(index=False), start=2):
         if not str(r.code).strip():
-            errors.append(f"row {i}: empty code")
+            errors.append(f"row {i}: empty code / 第 {i} 行：代码为空")
         if not str(r.name_zh).strip() or not str(r.name_en).strip():
-            errors.append(f"row {i}: name_zh and name_en are both required")
+            errors.append(f"row {i}: name_zh and name_en are both required / 第 {i} 行：name_zh 与 name_en 均须填写")
         if r.level not in catalog.LEVELS:
-            errors.append(f"row {i}: level {r.level!r} is not one of {', '.join(catalog.LEVELS)}")
+            errors.append(f"row {i}: level {r.level!r} is not one of {', '.join(catalog.LEVELS)} / "
+                          f"第 {i} 行：级别 {r.level!r} 不在 {', '.join(catalog.LEVELS)} 之中")
     dup = frame["code"][frame["code"].duplicated()]
-    errors += [f"code {c!r} appears more than once" for c in dup.unique()]
+    errors += [f"code {c!r} appears more than once / 代码 {c!r} 重复出现" for c in dup.unique()]
     known = set(frame["code"])
     for i, parent in enumerate(frame["parent"], start=2):
         if parent and parent not in known:
-            errors.append(f"row {i}: parent {parent!r} is not a region code in this file")
+            errors.append(f"row {i}: parent {parent!r} is not a region code in this file / 第 {i} 行：上级 {parent!r} 不是本文件中的地区代码")
     return errors
 
 
@@ -45,6 +67,7 @@ def load_regions_file(path: str | os.PathLike, file: str | os.PathLike, user: st
     errors = check_regions(frame)
     if errors:
         return {"loaded": 0, "errors": errors}
+    frame = _policy(frame)[0]
     try:
         with db.transaction(path) as con:
             actor = users.authorize(con, user, "regions_load")

@@ -12,6 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from intake import text_policy
 from warehouse import accounting, catalog
 
 SYSTEM_USER = "system"
@@ -36,7 +37,10 @@ def new_batch(
     report: object | None = None,
     created_at: datetime | None = None,
 ) -> tuple[int, datetime]:
-    """Record a batch and return (batch_id, created_at)."""
+    """Record a batch and return (batch_id, created_at). The file name and note pass the text policy
+    (``intake.text_policy``: no control or bidi characters, bounded)."""
+    source_name = text_policy.file_name(source_name)
+    note = None if note is None else text_policy.normalize(note)[:text_policy.MAX_NOTE]
     batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
     created_at = created_at or now()
     con.execute(

@@ -244,7 +244,7 @@ def authorize(con: duckdb.DuckDBPyConnection, user: str | None, action: str, reg
     actions above viewer, since such an action concerns the whole province).
     """
     if not any_users_con(con):
-        if user and _norm(user) and text_policy.unsafe_position(_norm(user)) is not None:
+        if user and text_policy.unsafe_position(unicodedata.normalize("NFKC", str(user)).strip(" \t\r\n")) is not None:
             raise PermissionDenied("bad_name", f"the name {user!r} holds control or bidirectional characters",
                                    f"名称 {user!r} 含有控制字符或方向控制字符")
         return _norm(user) or "cli"
