@@ -26,64 +26,86 @@ import pandas as pd
 from budget import config
 from budget.status import _clean
 
-NO_CHANGE_BAND = config.STATUS_TOLERANCE
+#: The shipped defaults (a province's own values are rules in the warehouse: ``budget.rules`` keys ``adjust.*``).
+NO_CHANGE_BAND = 0.03
 DEDUCTION_SHARE = 1.0
-#: at most 5% of next year's budget is deducted: symmetric with the advance rule (a region may borrow at most
-#: ADVANCE_CAP_SHARE of next year's budget, so it repays at most as much in one year) and the Beijing 5% rule
-DEDUCTION_CAP_SHARE = config.ADVANCE_CAP_SHARE
-#: at most 3% of this year's budget is carried over: the width of the tolerance band, so a carry-over alone
-#: cannot move a city by more than one band
+#: at most 5% of next year's budget is deducted: symmetric with the advance cap and the Beijing 5% rule
+DEDUCTION_CAP_SHARE = 0.05
+#: at most 3% of this year's budget is carried over: the width of the tolerance band
 CARRYOVER_CAP_SHARE = 0.03
 MAJOR_PROJECT_EXEMPT = True
 KEEP_FIVE_YEAR_TOTAL = True
+#: overspend beyond the deduction cap: "carry" it as a debt into the next close, or "write_off"
+DEBT = "carry"
 
 KINDS = ("none", "deduction", "carryover", "exempt", "no_next_budget", "no_data")
 
 RULE = {
     "no_change_band": NO_CHANGE_BAND, "deduction_share": DEDUCTION_SHARE, "deduction_cap_share": DEDUCTION_CAP_SHARE,
     "carryover_cap_share": CARRYOVER_CAP_SHARE, "major_project_exempt": MAJOR_PROJECT_EXEMPT,
-    "keep_five_year_total": KEEP_FIVE_YEAR_TOTAL,
+    "keep_five_year_total": KEEP_FIVE_YEAR_TOTAL, "debt": DEBT,
 }
 
-RULE_TEXT = {
-    "zh": [
-        f"偏差在 ±{NO_CHANGE_BAND:.0%} 以内（含边界）不作调整；",
-        f"超支超过 {NO_CHANGE_BAND:.0%}：超支量的 {DEDUCTION_SHARE:.0%} 从下一年预算中扣减，扣减不超过下一年预算的 {DEDUCTION_CAP_SHARE:.0%}；",
-        f"盈余超过 {NO_CHANGE_BAND:.0%}：盈余结转下一年，结转不超过本年预算的 {CARRYOVER_CAP_SHARE:.0%}，并以下一年省级储备为限；",
-        "承担经批准单列重大项目的城市免于扣减，转入项目全生命周期评估；" if MAJOR_PROJECT_EXEMPT else "单列重大项目不设例外；",
-        "保持五年总量不变：扣减回收至下一年储备，结转由储备下达。" if KEEP_FIVE_YEAR_TOTAL
-        else "调整改变省级总量，须报上级批准。",
-    ],
-    "en": [
-        f"Within ±{NO_CHANGE_BAND:.0%} (edges included): no change;",
-        f"Overspend beyond {NO_CHANGE_BAND:.0%}: {DEDUCTION_SHARE:.0%} of the overspend is deducted from next year's budget, at most {DEDUCTION_CAP_SHARE:.0%} of it;",
-        f"Surplus beyond {NO_CHANGE_BAND:.0%}: carried over to next year, at most {CARRYOVER_CAP_SHARE:.0%} of this year's budget and within next year's provincial reserve;",
+
+def rule_from(rules: dict | None) -> dict:
+    """The adjustment rule from the province's rules in force (``budget.rules`` keys ``adjust.*``)."""
+    if not rules:
+        return dict(RULE)
+    return {k: rules.get(f"adjust.{k}", v) for k, v in RULE.items()}
+
+
+def rule_text(rule: dict | None = None, lang: str = "zh") -> list[str]:
+    """The rule in words, with the province's values."""
+    r = rule_from(None) if rule is None else {**RULE, **rule}
+    band, share, dcap, ccap = r["no_change_band"], r["deduction_share"], r["deduction_cap_share"], r["carryover_cap_share"]
+    if lang == "zh":
+        return [
+            f"偏差在 ±{band:.0%} 以内（含边界）不作调整；",
+            f"超支超过 {band:.0%}：超支量的 {share:.0%} 从下一年预算中扣减，扣减不超过下一年预算的 {dcap:.0%}；",
+            ("超出扣减上限的部分作为欠账结转至下一年度决算继续扣减；" if r["debt"] == "carry" else "超出扣减上限的部分予以核销；"),
+            f"盈余超过 {band:.0%}：盈余结转下一年，结转不超过本年预算的 {ccap:.0%}，并以下一年省级储备为限；",
+            "承担经批准单列重大项目的城市免于扣减，转入项目全生命周期评估；" if r["major_project_exempt"] else "单列重大项目不设例外；",
+            "保持五年总量不变：扣减回收至下一年储备，结转由储备下达。" if r["keep_five_year_total"] else "调整改变省级总量，须报上级批准。",
+        ]
+    return [
+        f"Within ±{band:.0%} (edges included): no change;",
+        f"Overspend beyond {band:.0%}: {share:.0%} of the overspend is deducted from next year's budget, at most {dcap:.0%} of it;",
+        ("Overspend beyond the deduction cap is carried as a debt into the next close;" if r["debt"] == "carry"
+         else "Overspend beyond the deduction cap is written off;"),
+        f"Surplus beyond {band:.0%}: carried over to next year, at most {ccap:.0%} of this year's budget and within next year's provincial reserve;",
         "Cities hosting an approved separately-listed major project are exempt from deduction (life-cycle review instead);"
-        if MAJOR_PROJECT_EXEMPT else "No exception for separately-listed projects;",
+        if r["major_project_exempt"] else "No exception for separately-listed projects;",
         "The five-year total is kept: deductions return to next year's reserve, carry-overs are released from it."
-        if KEEP_FIVE_YEAR_TOTAL else "Adjustments change the province total and need higher approval.",
-    ],
-}
+        if r["keep_five_year_total"] else "Adjustments change the province total and need higher approval.",
+    ]
 
 
-def _reason(kind: str, dev: float, amount: float, capped: bool, lang: str) -> str:
+RULE_TEXT = {"zh": rule_text(None, "zh"), "en": rule_text(None, "en")}
+
+
+def _reason(kind: str, dev: float, amount: float, capped: bool, lang: str, r: dict, debt: float = 0.0) -> str:
+    band, dcap = r["no_change_band"], r["deduction_cap_share"]
     pct = "—" if dev is None or not np.isfinite(dev) else f"{dev:+.1%}"
+    debt_zh = f"；含以前年度欠账，尚欠 {debt:,.2f} 万吨结转下一年度" if debt > 0.005 else ""
+    debt_en = f"; prior debt included, {debt:,.2f} (10^4 t) still owed and carried to the next close" if debt > 0.005 else ""
     if lang == "zh":
         return {
-            "none": f"偏差 {pct}，在 ±{NO_CHANGE_BAND:.0%} 容差内，不作调整",
-            "deduction": f"超支 {pct}，超过 {NO_CHANGE_BAND:.0%}：下一年预算扣减 {amount:,.2f} 万吨"
-                         + (f"（已达上限：下一年预算的 {DEDUCTION_CAP_SHARE:.0%}）" if capped else ""),
-            "carryover": f"盈余 {pct}，超过 {NO_CHANGE_BAND:.0%}：结转 {amount:,.2f} 万吨至下一年"
+            "none": f"偏差 {pct}，在 ±{band:.0%} 容差内，不作调整",
+            "deduction": (f"超支 {pct}，超过 {band:.0%}" if dev is not None and np.isfinite(dev) and dev > band
+                          else f"偏差 {pct}，偿还以前年度欠账") + f"：下一年预算扣减 {amount:,.2f} 万吨"
+                         + (f"（已达上限：下一年预算的 {dcap:.0%}）" if capped else "") + debt_zh,
+            "carryover": f"盈余 {pct}，超过 {band:.0%}：结转 {amount:,.2f} 万吨至下一年"
                          + ("（受结转上限或储备余额限制）" if capped else ""),
             "exempt": f"超支 {pct}，但承担经批准的单列重大项目：免于扣减，转入项目全生命周期评估",
             "no_next_budget": "下一年尚无预算，无法调整",
             "no_data": "缺少核算排放或预算，无法决算",
         }[kind]
     return {
-        "none": f"Deviation {pct}, within the ±{NO_CHANGE_BAND:.0%} tolerance: no change",
-        "deduction": f"Overspend {pct}, beyond {NO_CHANGE_BAND:.0%}: next year's budget reduced by {amount:,.2f} (10^4 t)"
-                     + (f" (capped at {DEDUCTION_CAP_SHARE:.0%} of next year's budget)" if capped else ""),
-        "carryover": f"Surplus {pct}, beyond {NO_CHANGE_BAND:.0%}: {amount:,.2f} (10^4 t) carried over to next year"
+        "none": f"Deviation {pct}, within the ±{band:.0%} tolerance: no change",
+        "deduction": (f"Overspend {pct}, beyond {band:.0%}" if dev is not None and np.isfinite(dev) and dev > band
+                      else f"Deviation {pct}, repaying an earlier debt") + f": next year's budget reduced by {amount:,.2f} (10^4 t)"
+                     + (f" (capped at {dcap:.0%} of next year's budget)" if capped else "") + debt_en,
+        "carryover": f"Surplus {pct}, beyond {band:.0%}: {amount:,.2f} (10^4 t) carried over to next year"
                      + (" (limited by the carry-over cap or the reserve)" if capped else ""),
         "exempt": f"Overspend {pct}, but the city hosts an approved separately-listed major project: exempt from deduction, life-cycle review instead",
         "no_next_budget": "No budget for next year yet: nothing to adjust",
@@ -91,47 +113,61 @@ def _reason(kind: str, dev: float, amount: float, capped: bool, lang: str) -> st
     }[kind]
 
 
-def propose(frame: pd.DataFrame, reserve_next: float | None = None) -> pd.DataFrame:
+def propose(frame: pd.DataFrame, reserve_next: float | None = None, rule: dict | None = None) -> pd.DataFrame:
     """Apply the rule to cities.
 
-    ``frame``: region, budget, accounted, next_budget (NaN = none), major_project (bool).
-    ``reserve_next``: the province reserve of next year before any adjustment (None = unlimited).
-    Returns region, deviation, adjustment_kind, adjustment (signed 万吨: < 0 deduction, > 0
-    carry-over), proposed_next_budget, capped, reason_zh, reason_en.
+    ``frame``: region, budget, accounted, next_budget (NaN = none), major_project (bool), optional debt_in
+    (overspend still owed from earlier closes, 万吨 ≥ 0). ``reserve_next``: the province reserve of next year
+    before any adjustment (None = unlimited). ``rule``: ``rule_from(rules in force)`` (None: the defaults).
+    Returns region, deviation, adjustment_kind, adjustment (signed 万吨: < 0 deduction, > 0 carry-over),
+    proposed_next_budget, capped, debt (owed after this close), reason_zh, reason_en.
     """
+    r = rule_from(None) if rule is None else {**RULE, **rule}
+    band, dshare, dcap_s, ccap_s = r["no_change_band"], r["deduction_share"], r["deduction_cap_share"], r["carryover_cap_share"]
     f = frame.reset_index(drop=True)
     budget = f["budget"].to_numpy(dtype=float)
     acc = f["accounted"].to_numpy(dtype=float)
     nxt = f["next_budget"].to_numpy(dtype=float)
+    debt_in = f["debt_in"].fillna(0.0).to_numpy(dtype=float) if "debt_in" in f else np.zeros(len(f))
     major = f.get("major_project", pd.Series(False, index=f.index)).fillna(False).astype(bool).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         dev = np.where(budget > 0, acc / np.where(budget > 0, budget, 1.0) - 1, np.nan)
     kinds, amounts, capped = [], np.zeros(len(f)), np.zeros(len(f), dtype=bool)
+    debt_out = np.zeros(len(f))
     for i in range(len(f)):
         d = _clean(dev[i])
         if d is None or not np.isfinite(acc[i]):
             kinds.append("no_data")
+            debt_out[i] = debt_in[i]
         elif not np.isfinite(nxt[i]):
             kinds.append("no_next_budget")
-        elif abs(d) <= NO_CHANGE_BAND:
+            debt_out[i] = debt_in[i]
+        elif d > band and r["major_project_exempt"] and major[i]:
+            kinds.append("exempt")
+            debt_out[i] = debt_in[i]
+        elif d < -band and debt_in[i] > 0.005 and min(budget[i] - acc[i], ccap_s * budget[i]) >= debt_in[i]:
+            # a surplus pays the debt first; the rest is carried over
+            amounts[i] = round(min(budget[i] - acc[i], ccap_s * budget[i]) - debt_in[i], 2)
+            kinds.append("carryover" if amounts[i] > 0 else "none")
+        elif d > band or debt_in[i] > 0.005:
+            want = (dshare * (acc[i] - budget[i]) if d > band else 0.0) + debt_in[i]
+            if d < -band:   # a surplus smaller than the debt pays part of it
+                want = max(want - min(budget[i] - acc[i], ccap_s * budget[i]), 0.0)
+            cap = dcap_s * nxt[i]
+            capped[i] = want > cap + config.LEDGER_TOLERANCE
+            amounts[i] = -round(min(want, cap), 2)
+            debt_out[i] = round(max(want - cap, 0.0), 2) if (capped[i] and r["debt"] == "carry") else 0.0
+            kinds.append("deduction" if amounts[i] < 0 else "none")
+        elif abs(d) <= band:
             kinds.append("none")
-        elif d > 0:
-            if MAJOR_PROJECT_EXEMPT and major[i]:
-                kinds.append("exempt")
-            else:
-                want = DEDUCTION_SHARE * (acc[i] - budget[i])
-                cap = DEDUCTION_CAP_SHARE * nxt[i]
-                capped[i] = want > cap + config.LEDGER_TOLERANCE
-                amounts[i] = -round(min(want, cap), 2)
-                kinds.append("deduction")
         else:
             want = budget[i] - acc[i]
-            cap = CARRYOVER_CAP_SHARE * budget[i]
+            cap = ccap_s * budget[i]
             capped[i] = want > cap + config.LEDGER_TOLERANCE
             amounts[i] = round(min(want, cap), 2)
             kinds.append("carryover")
     carry = amounts > 0
-    if reserve_next is not None and KEEP_FIVE_YEAR_TOTAL and carry.any():
+    if reserve_next is not None and r["keep_five_year_total"] and carry.any():
         available = float(reserve_next) + float(-amounts[amounts < 0].sum())
         wanted = float(amounts[carry].sum())
         if wanted > available + config.LEDGER_TOLERANCE:
@@ -140,15 +176,15 @@ def propose(frame: pd.DataFrame, reserve_next: float | None = None) -> pd.DataFr
             capped[carry] = True
     out = pd.DataFrame({
         "region": f["region"].astype(str), "deviation": dev, "adjustment_kind": kinds, "adjustment": amounts,
-        "proposed_next_budget": np.where(np.isfinite(nxt), nxt + amounts, np.nan), "capped": capped,
+        "proposed_next_budget": np.where(np.isfinite(nxt), nxt + amounts, np.nan), "capped": capped, "debt": debt_out,
     })
     out.loc[out["adjustment"] == 0, "adjustment"] = 0.0
-    out["reason_zh"] = [_reason(k, d, abs(a), c, "zh") for k, d, a, c in zip(kinds, dev, amounts, capped)]
-    out["reason_en"] = [_reason(k, d, abs(a), c, "en") for k, d, a, c in zip(kinds, dev, amounts, capped)]
+    out["reason_zh"] = [_reason(k, d, abs(a), c, "zh", r, b) for k, d, a, c, b in zip(kinds, dev, amounts, capped, debt_out)]
+    out["reason_en"] = [_reason(k, d, abs(a), c, "en", r, b) for k, d, a, c, b in zip(kinds, dev, amounts, capped, debt_out)]
     return out
 
 
-def ledger_moves(net_new: dict[str, float], net_applied: dict[str, float]) -> list[tuple[str, str, float]]:
+def ledger_moves(net_new: dict[str, float], net_applied: dict[str, float], keep_five_year_total: bool = KEEP_FIVE_YEAR_TOTAL) -> list[tuple[str, str, float]]:
     """Ledger moves that take each region from the adjustment already applied to the new one.
 
     Returns (type, region, amount > 0): with ``KEEP_FIVE_YEAR_TOTAL``, 'transfer' (city → reserve,
@@ -160,7 +196,7 @@ def ledger_moves(net_new: dict[str, float], net_applied: dict[str, float]) -> li
         delta = round(float(net_new.get(region, 0.0)) - float(net_applied.get(region, 0.0)), 2)
         if abs(delta) < 0.005:
             continue
-        if not KEEP_FIVE_YEAR_TOTAL:
+        if not keep_five_year_total:
             moves.append(("adjustment", region, delta))
         elif delta < 0:
             moves.append(("transfer", region, -delta))

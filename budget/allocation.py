@@ -164,9 +164,14 @@ def expand_projects(projects: Sequence[Mapping], years: Sequence[int], members: 
         amount = float(p.get("amount", np.nan))
         if not name or region not in set(map(str, members)) or not np.isfinite(amount) or amount <= 0:
             raise PlanError("bad_project", {"project": name or region})
+        per_year = {str(k): float(v) for k, v in (p.get("amounts") or {}).items()}  # optional amount per year
         for y in years:
             if y >= int(p.get("start_year") or years[0]):
-                out.append({"year": int(y), "region": region, "project": name, "amount": round(amount, 2)})
+                a = per_year.get(str(y), amount)
+                if not np.isfinite(a) or a < 0:
+                    raise PlanError("bad_project", {"project": name})
+                if a > 0:
+                    out.append({"year": int(y), "region": region, "project": name, "amount": round(a, 2)})
     return out
 
 

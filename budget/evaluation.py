@@ -129,7 +129,7 @@ def indicator_values(closes: pd.DataFrame, *, start: int, end: int, base_intensi
     return out.reset_index()
 
 
-def score(values: pd.DataFrame, entered: pd.DataFrame | None = None) -> pd.DataFrame:
+def score(values: pd.DataFrame, entered: pd.DataFrame | None = None, weights: dict | None = None) -> pd.DataFrame:
     """Indicator scores (``score_<indicator>``), the weighted score, coverage, grade and rank (cities).
 
     ``entered``: region, indicator, score (the latest entered scores)."""
@@ -152,7 +152,7 @@ def score(values: pd.DataFrame, entered: pd.DataFrame | None = None) -> pd.DataF
         for r, k, x in e[["region", "indicator", "score"]].itertuples(index=False):
             if r in s.index:
                 s.loc[r, k] = float(x)
-    w = pd.Series({k: wt for k, (wt, _) in INDICATORS.items()})
+    w = pd.Series({k: float((weights or {}).get(k, wt)) for k, (wt, _) in INDICATORS.items()})
     have = s[list(w.index)].notna()
     wsum = have.mul(w, axis=1).sum(axis=1)
     total = s[list(w.index)].fillna(0).mul(w, axis=1).sum(axis=1)

@@ -111,7 +111,8 @@ def _blank(value) -> bool:
 class _Books:
     """Mutable working state used only inside :func:`apply`."""
 
-    def __init__(self):
+    def __init__(self, advance_cap_share: float | None = None):
+        self.advance_cap_share = config.ADVANCE_CAP_SHARE if advance_cap_share is None else float(advance_cap_share)
         self.total: dict[int, float] = defaultdict(float)
         self.city: dict[int, dict[str, float]] = defaultdict(dict)
         self.reserve: dict[int, float] = defaultdict(float)
@@ -189,10 +190,10 @@ def _apply_one(books: _Books, e: LedgerEntry, index: int) -> None:
             raise err("no_next_year_budget", {"region": to_region, "next_year": nxt})
         already = books.advanced[year].get(to_region, 0.0)
         base = books.city[nxt][to_region] + already  # next-year budget before any advance
-        cap = config.ADVANCE_CAP_SHARE * base
+        cap = books.advance_cap_share * base
         if already + amount > cap + config.LEDGER_TOLERANCE:
             raise err("advance_over_cap", {"region": to_region, "total": already + amount, "cap": cap,
-                                           "share": config.ADVANCE_CAP_SHARE})
+                                           "share": books.advance_cap_share})
         books.take_city(nxt, to_region, amount, err)
         books.total[nxt] -= amount
         books.give_city(year, to_region, amount)
@@ -250,13 +251,14 @@ class Balances:
     projects: pd.DataFrame
 
 
-def apply(entries: Iterable[LedgerEntry]) -> Balances:
+def apply(entries: Iterable[LedgerEntry], advance_cap_share: float | None = None) -> Balances:
     """Apply ``entries`` in order and return the :class:`Balances`.
 
-    Raises :class:`LedgerError` at the first invalid entry (duplicate ids included); being pure,
-    nothing is changed anywhere when it raises.
+    ``advance_cap_share``: the province's advance cap in force (its rule ``advance.cap_share``); None keeps
+    the shipped default. Raises :class:`LedgerError` at the first invalid entry (duplicate ids included);
+    being pure, nothing is changed anywhere when it raises.
     """
-    books = _Books()
+    books = _Books(advance_cap_share)
     seen: set[str] = set()
     for i, e in enumerate(entries):
         if e.entry_id in seen:
@@ -309,6 +311,35 @@ def check_balanced(balances: Balances, tol: float = config.LEDGER_TOLERANCE) -> 
             return False  # written so that NaN or inf anywhere fails the check
     budgets = balances.regions["budget"].to_numpy(dtype=float)
     return bool(np.isfinite(budgets).all() and (budgets >= -tol).all())
+
+
+#: Entry types that change a year's province total (``separately_listed`` unless drawn from the reserve).
+#: ``advance`` moves budget between two years of the same five-year total and has its own cap: not listed.
+TOTAL_CHANGING = ("allocation", "reserve_set_aside", "adjustment", "separately_listed")
+
+
+def changes_total(entry: LedgerEntry) -> bool:
+    """Whether ``entry`` changes its year's province total."""
+    if entry.type == "separately_listed":
+        return entry.from_region != RESERVE
+    return entry.type in TOTAL_CHANGING
+
+
+def reserve_over_cap(before: Balances | None, after: Balances, cap_share: float, years: Iterable[int]) -> tuple[int, float] | None:
+    """The first of ``years`` whose reserve ends above ``cap_share`` × its province total after a write that
+    raised its share (a write that lowers or keeps an already high share is not refused for it): (year, share)."""
+    def shares(b: Balances | None) -> dict[int, float]:
+        if b is None:
+            return {}
+        t = b.totals
+        return {int(y): (r / tot if tot > config.LEDGER_TOLERANCE else (math.inf if r > config.LEDGER_TOLERANCE else 0.0))
+                for y, r, tot in zip(t["year"], t["reserve"], t["province_total"])}
+    old, new = shares(before), shares(after)
+    for y in sorted(set(years)):
+        s_new, s_old = new.get(int(y), 0.0), old.get(int(y), 0.0)
+        if s_new > cap_share + 1e-9 and s_new > s_old + 1e-12:
+            return int(y), s_new
+    return None
 
 
 def append(entries: Sequence[LedgerEntry], entry: LedgerEntry) -> tuple[LedgerEntry, ...]:

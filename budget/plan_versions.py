@@ -132,36 +132,60 @@ def content_entries(content: Mapping, *, user: str, reason: str, id_prefix: str,
     return out
 
 
-def delta_entries(content: Mapping, existing: Sequence[LedgerEntry], *, user: str, reason: str, id_prefix: str,
-                  date: str | None = None) -> list[LedgerEntry]:
-    """Entries that move the books from ``existing`` to this version: plain plan entries for years
-    with no budget yet, else one ``adjustment`` per account (member, reserve, project) that differs."""
-    bal = apply(existing)
-    held = set(bal.totals.loc[bal.totals["province_total"].abs() > config.LEDGER_TOLERANCE, "year"].astype(int))
-    fresh = {**content, "years": [y for y in content["years"] if y not in held]}
-    out = content_entries(fresh, user=user, reason=reason, id_prefix=id_prefix, date=date)
-    members = set(content["members"])
-    for y in sorted(held & set(content["years"])):
-        now_city = bal.regions[(bal.regions["year"] == y)].set_index("region")["budget"].to_dict()
-        now_res = float(bal.totals.loc[bal.totals["year"] == y, "reserve"].sum())
-        now_q = {(r, p): a for yy, r, p, a in bal.projects.itertuples(index=False) if yy == y}
-        want_city = {a["region"]: float(a["amount"]) for a in content["allocations"] if int(a["year"]) == y}
-        want_q = {(q["region"], q["project"]): float(q["amount"]) for q in content["quota"] if int(q["year"]) == y}
-        n = 0
-
-        def adj(amount, **kw):
-            nonlocal n
-            if abs(amount) > 0.005:
-                n += 1
-                out.append(new_entry("adjustment", y, round(amount, 2), user=user, reason=reason, date=date,
-                                     entry_id=f"{id_prefix}-{y}-a{n:03d}", **kw))
-
-        for region in sorted((set(now_city) & members) | set(want_city)):
-            adj(want_city.get(region, 0.0) - now_city.get(region, 0.0), to_region=region)
-        adj(float(content["reserve"].get(str(y)) or 0.0) - now_res, to_region=config.RESERVE_ACCOUNT)
-        for key in sorted(set(now_q) | set(want_q)):
-            adj(want_q.get(key, 0.0) - now_q.get(key, 0.0), to_region=key[0], project=key[1])
+def _accounts(content: Mapping | None, year: int) -> dict[tuple, float]:
+    """The accounts a version puts in place for ``year``: ('city', region), ('reserve',), ('quota', region, project)."""
+    out: dict[tuple, float] = {}
+    if content is None or year not in [int(y) for y in content["years"]]:
+        return out
+    for a in content["allocations"]:
+        if int(a["year"]) == year:
+            out[("city", a["region"])] = out.get(("city", a["region"]), 0.0) + float(a["amount"])
+    r = float(content["reserve"].get(str(year)) or 0.0)
+    if r:
+        out[("reserve",)] = r
+    for q in content["quota"]:
+        if int(q["year"]) == year:
+            key = ("quota", q["region"], q["project"])
+            out[key] = out.get(key, 0.0) + float(q["amount"])
     return out
+
+
+def layer_entries(content: Mapping, previous: Mapping | None, closed: set[int] | frozenset = frozenset(), *, user: str,
+                  reason: str, id_prefix: str, date: str | None = None) -> tuple[list[LedgerEntry], list[int]]:
+    """The plan layer's change in the books when ``content`` is approved after ``previous`` (the previously
+    approved version of the same plan, or of the plan it supersedes; None for a first approval).
+
+    Only the difference between the two versions is written, so every other layer — close adjustments,
+    advances, transfers, approved quota — survives: a year the previous version did not cover gets the
+    plain plan entries; a covered year gets one signed ``adjustment`` per account (member, reserve,
+    project) whose amount changed, nothing when nothing changed. Years in ``closed`` are never written.
+    Returns (entries, skipped closed years that the approval would otherwise have touched)."""
+    years = sorted({int(y) for y in content["years"]} | ({int(y) for y in previous["years"]} if previous else set()))
+    years = [y for y in years if y in {int(x) for x in content["years"]}]
+    out: list[LedgerEntry] = []
+    skipped = []
+    for y in years:
+        old, new = _accounts(previous, y), _accounts(content, y)
+        if y in closed:
+            if any(abs(new.get(k, 0.0) - old.get(k, 0.0)) > 0.005 for k in set(old) | set(new)):
+                skipped.append(y)
+            continue
+        if not old:
+            out += content_entries({**content, "years": [y]}, user=user, reason=reason, id_prefix=id_prefix, date=date)
+            continue
+        n = 0
+        for key in sorted(set(old) | set(new)):
+            delta = round(new.get(key, 0.0) - old.get(key, 0.0), 2)
+            if abs(delta) <= 0.005:
+                continue
+            n += 1
+            kw = {"city": lambda: {"to_region": key[1]}, "reserve": lambda: {"to_region": config.RESERVE_ACCOUNT},
+                  "quota": lambda: {"to_region": key[1], "project": key[2]}}[key[0]]()
+            out.append(new_entry("adjustment", y, delta, user=user, reason=reason, date=date,
+                                 entry_id=f"{id_prefix}-{y}-a{n:03d}", **kw))
+    # decreases first, so that an account that shrinks is never asked to go through zero
+    out.sort(key=lambda e: (e.year, e.type != "adjustment" or e.amount > 0))
+    return out, skipped
 
 
 def changes(old: Mapping | None, new: Mapping) -> list[dict]:

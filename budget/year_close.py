@@ -36,7 +36,7 @@ CLOSE_COLUMNS = [
     "elec_secondary_share", "five_year_budget", "five_year_budget_to_date", "five_year_used_to_date",
     "five_year_schedule", "five_year_execution", "five_year_deviation", "last_year", "change_vs_last_year",
     *[f"lmdi_{f}" for f in lmdi.FACTORS], "change_vs_budget", *[f"lmdi_budget_{f}" for f in lmdi.FACTORS],
-    "next_budget", "adjustment_kind", "adjustment", "proposed_next_budget", "reason_zh", "reason_en",
+    "next_budget", "adjustment_kind", "adjustment", "proposed_next_budget", "reason_zh", "reason_en", "debt",
 ]
 ENERGY_INDICATORS = tuple(lmdi.TCE_PER_UNIT) + lmdi.PRIMARY_ELECTRICITY
 DRIVER_INDICATORS = ("elec_total", "elec_secondary") + ENERGY_INDICATORS
@@ -105,6 +105,8 @@ def close_year(
     intensity_targets: pd.DataFrame | None = None,
     major_project_regions: set[str] | frozenset = frozenset(),
     reserve_next: float | None = None,
+    rule: dict | None = None,
+    debt_in: dict | None = None,
     plan_start: int | None = None,
 ) -> pd.DataFrame:
     """The close of ``year``: one row per city (sorted) then the province, columns ``CLOSE_COLUMNS``.
@@ -209,8 +211,11 @@ def close_year(
     rule_in = pd.DataFrame({"region": cities, "budget": budget[~is_prov],
                             "accounted": np.where(complete, acc, np.nan)[~is_prov],
                             "next_budget": nxt[~is_prov],
-                            "major_project": [c in major_project_regions for c in cities]})
-    prop = adjustment_rule.propose(rule_in, reserve_next=reserve_next).set_index("region")
+                            "major_project": [c in major_project_regions for c in cities],
+                            "debt_in": [float((debt_in or {}).get(c, 0.0)) for c in cities]})
+    prop = adjustment_rule.propose(rule_in, reserve_next=reserve_next, rule=rule).set_index("region")
+    keep = adjustment_rule.rule_from(None)["keep_five_year_total"] if rule is None else rule.get("keep_five_year_total", True)
+    debt = prop["debt"].reindex(regions).fillna(0.0).to_numpy(dtype=float, copy=True)
     adj = prop["adjustment"].reindex(regions).to_numpy(dtype=float, copy=True)
     kinds = prop["adjustment_kind"].reindex(regions).tolist()
     rz, re_ = prop["reason_zh"].reindex(regions).tolist(), prop["reason_en"].reindex(regions).tolist()
@@ -224,15 +229,15 @@ def close_year(
     if province:
         i = regions.index(province)
         net = float(np.nansum(adj[~is_prov]))
-        moved = 0.0 if adjustment_rule.KEEP_FIVE_YEAR_TOTAL else net
+        moved = 0.0 if keep else net
         adj[i], kinds[i] = moved, ("none" if np.isfinite(nxt[i]) else "no_next_budget")
         proposed[i] = nxt[i] + moved if np.isfinite(nxt[i]) else np.nan
         n_d = sum(1 for k in kinds[:-1] if k == "deduction")
         n_c = sum(1 for k in kinds[:-1] if k == "carryover")
         rz[i] = (f"{n_d} 个城市扣减、{n_c} 个城市结转；" +
-                 ("省级总量不变（通过储备回收与下达）" if adjustment_rule.KEEP_FIVE_YEAR_TOTAL else f"省级总量变化 {net:+,.2f} 万吨，须报上级批准"))
+                 ("省级总量不变（通过储备回收与下达）" if keep else f"省级总量变化 {net:+,.2f} 万吨，须报上级批准"))
         re_[i] = (f"{n_d} cities reduced, {n_c} carried over; " +
-                  ("the province total is kept (through the reserve)" if adjustment_rule.KEEP_FIVE_YEAR_TOTAL
+                  ("the province total is kept (through the reserve)" if keep
                    else f"the province total moves by {net:+,.2f} (10^4 t): needs higher approval"))
     out = pd.DataFrame({
         "region": regions, "is_province": is_prov, "year": year, "budget": budget, "accounted": acc,
@@ -253,7 +258,7 @@ def close_year(
         "change_vs_budget": acc - budget,
         **{f"lmdi_budget_{f}": eff_b[f].to_numpy() for f in lmdi.FACTORS},
         "next_budget": nxt, "adjustment_kind": kinds, "adjustment": adj, "proposed_next_budget": proposed,
-        "reason_zh": rz, "reason_en": re_,
+        "reason_zh": rz, "reason_en": re_, "debt": debt,
     })
     return out[CLOSE_COLUMNS]
 

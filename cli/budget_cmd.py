@@ -14,7 +14,7 @@ EXIT_OK, EXIT_REJECTED = 0, 1
 
 def cmd_entry(args) -> int:
     try:
-        entry = record_entry(args.db_path, type=args.type, year=args.year, amount=args.amount, user=args.user,
+        entry, status = record_entry(args.db_path, type=args.type, year=args.year, amount=args.amount, user=args.user,
                              reason=args.reason, from_region=args.from_region, to_region=args.to_region,
                              project=args.project)
     except budget.LedgerError as exc:
@@ -23,6 +23,11 @@ def cmd_entry(args) -> int:
     except users.PermissionDenied as exc:
         print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
         return EXIT_REJECTED
+    if status["status"] == "pending":
+        print(f"pending approval {status['id']}: {entry.type} {entry.amount:,.2f} (10k t) in {entry.year} changes the "
+              f"province total and waits for a second signature (`approvals confirm {status['id']}`) / "
+              f"该账目改变省级总量，待第二人确认（审批编号 {status['id']}）")
+        return EXIT_OK
     print(f"ledger entry {entry.entry_id} recorded: {entry.type} {entry.amount:,.2f} (10k t) in {entry.year}")
     return EXIT_OK
 

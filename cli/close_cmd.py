@@ -37,7 +37,9 @@ def _period(text: str) -> tuple[int, int]:
 def cmd_close(args) -> int:
     from reports import accounts_doc
 
-    errors = (accounts.CloseError, budget.LedgerError, users.PermissionDenied, ValueError, FileNotFoundError)
+    from monitor.approvals import ApprovalError
+
+    errors = (accounts.CloseError, budget.LedgerError, users.PermissionDenied, ApprovalError, ValueError, FileNotFoundError)
     try:
         if args.five_year:
             start, end = _period(args.five_year)
@@ -45,6 +47,12 @@ def cmd_close(args) -> int:
                 if indicator not in evaluation.ENTERED:
                     raise ValueError(f"--score indicator must be one of {', '.join(evaluation.ENTERED)}")
                 wcloses.enter_score(args.db_path, start, end, region, indicator, float(value), args.user)
+            if args.approve:
+                out = accounts.approve_five_year(args.db_path, start, end, args.user)
+                print(json.dumps(out, ensure_ascii=False) if args.json else
+                      f"five-year close {out['period']} (assessment {out['assessment_id']}): {out['status']}"
+                      + (f", approval {out['approval']} waits for confirmation" if out["status"] == "pending" else ""))
+                return EXIT_OK
             result, info = accounts.run_five_year(args.db_path, start, end, user=args.user)
             record = accounts.five_year_record(result) | {"assessment_id": info["assessment_id"], "version": info["version"]}
             _write(args.pdf, lambda: accounts_doc.five_year_pdf(result.rows, result.fuels, start, end, result.closes, result.sectors))
@@ -66,9 +74,18 @@ def cmd_close(args) -> int:
             if not has:
                 accounts.run_close(args.db_path, args.year, user=args.user)
             out = accounts.approve(args.db_path, args.year, args.user)
-            print(json.dumps(out, ensure_ascii=False, default=str) if args.json else
-                  f"close {out['year']} v{out['version']} approved by {out['approved_by']}: "
-                  f"{out['entries']} ledger entries on {out['year'] + 1} ({out['moved']:,.2f} (10^4 t) moved)")
+            if args.json:
+                print(json.dumps(out, ensure_ascii=False, default=str))
+            elif out["status"] == "pending":
+                print(f"close {out['year']} v{out['version']}: approval {out['approval']} waits for the {out['signoff']}'s "
+                      f"confirmation (`approvals confirm {out['approval']}`) / 待确认")
+            elif out.get("carried_into_next_period"):
+                print(f"close {out['year']} v{out['version']} approved by {out['approved_by']}: no budget for {out['year'] + 1} "
+                      f"yet, the adjustments are recorded as carried into the next period / 调节量结转下一规划期")
+            else:
+                print(f"close {out['year']} v{out['version']} approved by {out['approved_by']}: "
+                      f"{out['entries']} ledger entries on {out['year'] + 1} ({out['moved']:,.2f} (10^4 t) moved)"
+                      + (f"; estimated months: {', '.join(out['months_estimated'])}" if out.get("months_estimated") else ""))
             return EXIT_OK
         close, info, diff = accounts.run_close(args.db_path, args.year, user=args.user)
         record = accounts.close_record(close) | {"close_id": info["close_id"], "version": info["version"],

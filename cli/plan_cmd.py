@@ -9,6 +9,7 @@ import budget
 from budget import config as bconfig
 from budget import plan_versions
 from monitor import plan as mplan
+from monitor.approvals import ApprovalError
 from warehouse import users
 
 from cli.common import EXIT_OK, EXIT_USAGE, guarded
@@ -82,14 +83,18 @@ def cmd_revise(args) -> int:
     return EXIT_OK
 
 
-@guarded(budget.LedgerError, users.PermissionDenied)
+@guarded(budget.LedgerError, users.PermissionDenied, ApprovalError)
 def cmd_approve(args) -> int:
-    out = mplan.approve(args.db_path, args.plan, args.version, args.user)
+    out = mplan.approve(args.db_path, args.plan, args.version, args.user, supersedes=args.supersedes)
     if args.json:
         _out(out)
+    elif out["status"] == "pending":
+        print(f"plan {out['plan']} version {out['version']}: approval {out['approval']} waits for the "
+              f"{out['signoff']}'s confirmation (`approvals confirm {out['approval']}`) / 待{'省政府审定人' if out['signoff'] == 'approver' else '另一管理员'}确认")
     else:
+        skipped = f"; closed years left untouched: {out['skipped_years']}" if out.get("skipped_years") else ""
         print(f"plan {out['plan']} version {out['version']} approved by {out['user']}: "
-              f"{out['ledger_entries']} ledger entries written")
+              f"{out['ledger_entries']} ledger entries written{skipped}")
     return EXIT_OK
 
 
@@ -167,7 +172,7 @@ def _plan_params(p, draft: bool) -> None:
     p.add_argument("--scenario", choices=bconfig.PLAN_SCENARIOS, default="baseline" if draft else None)
     p.add_argument("--method", choices=bconfig.PLAN_METHODS, default="history" if draft else None)
     p.add_argument("--weights", default=None, help="mix weights, e.g. history=0.6,gdp=0.2,per_capita=0.2")
-    p.add_argument("--reserve", type=float, default=None, help=f"reserve share (max {bconfig.RESERVE_SHARE_MAX:.0%})")
+    p.add_argument("--reserve", type=float, default=None, help="reserve share (at most the rules' reserve cap; 5%% by default)")
     p.add_argument("--total", type=float, default=None, help="five-year total, 10k t (default: the scenario's)")
     p.add_argument("--shape", choices=bconfig.PLAN_PATH_SHAPES, default=None, help="yearly path (default scenario)")
     p.add_argument("--typed", default=None, help="yearly targets with --shape typed: 2026=..,2027=..")
@@ -194,6 +199,7 @@ def add_parsers(sub) -> None:
     a = ps.add_parser("approve", help="approve a version: writes the allocation ledger entries")
     a.add_argument("plan")
     a.add_argument("--version", type=int, default=None)
+    a.add_argument("--supersedes", default=None, help="the approved plan for the same parent and years this one replaces")
     a.add_argument("--user", required=True)
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_approve)

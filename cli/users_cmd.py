@@ -107,7 +107,7 @@ def add_parsers(sub) -> None:
     usub = u.add_subparsers(dest="users_command", required=True)
     a = usub.add_parser("add", help="add a user; the password is prompted for (or one line of stdin)")
     a.add_argument("name")
-    a.add_argument("--role", required=True, choices=users.ROLES)
+    a.add_argument("--role", required=True, choices=(*users.ROLES, users.APPROVER))
     a.add_argument("--region", default=None, help="scope the user to one region code (required for a reporter)")
     a.add_argument("--user", default=None, help="acting admin (needed once an admin exists)")
     a.set_defaults(func=cmd_users_add)

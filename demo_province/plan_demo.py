@@ -30,7 +30,9 @@ def record_demo_plan(db_path: str | os.PathLike, years, project_region: str, pro
                                     weights={"history": weights.get("emissions", 0.9), "gdp": weights.get("gdp", 0.1)},
                                     reserve_share=0.03, total=round(sum(totals.values()), 2), shape="typed", typed=totals,
                                     projects=[{"region": project_region, "project": project_name, "amount": round(q_mean, 2),
-                                               "start_year": years[0]}], projects_on_top=True)
+                                               "start_year": years[0],
+                                               "amounts": {str(int(y)): round(float(a), 2) for y, a in
+                                                           zip(quota["year"], quota["amount"])}}], projects_on_top=True)
     content["allocations"] = plan_versions._records(alloc[["region", "year", "amount"]], 2)
     content["reserve"] = {str(int(y)): round(float(a), 2) for y, a in zip(reserve["year"], reserve["amount"])}
     content["quota"] = plan_versions._records(quota[["year", "region", "project", "amount"]], 2)

@@ -3,6 +3,8 @@
 pages both call these functions."""
 from __future__ import annotations
 
+import datetime as _dt
+import math
 import os
 from dataclasses import dataclass, field
 
@@ -12,8 +14,8 @@ import pandas as pd
 import budget
 from budget import adjustment_rule, config as bconfig, evaluation, year_close
 from budget.periods import annual_gdp
-from monitor import ledger_change
-from warehouse import accounting, budget_books, closes, db, queries, store, users
+from monitor import approvals, ledger_change
+from warehouse import accounting, budget_books, closes, db, queries, rules as wrules, store, users
 
 FUEL_SOURCES = tuple(year_close.lmdi.TCE_PER_UNIT) + (accounting.GRID_INDICATOR,)
 
@@ -36,6 +38,7 @@ class YearClose:
     fuels: pd.DataFrame         # region, indicator, co2 (万吨)
     data_version: str
     applied: dict = field(default_factory=dict)   # net adjustments already approved for this year
+    rules: dict = field(default_factory=dict)     # the province's rules the close was computed with
 
 
 def _province_and_cities(regions: pd.DataFrame) -> tuple[str | None, list[str]]:
@@ -59,6 +62,7 @@ def _inputs(con, first_year: int) -> dict:
         "targets": budget_books.intensity_targets(con),
         "fuels": accounting.account_by_source(obs),
         "version": queries.data_version(con),
+        "rules": wrules.rules_in_force(con),
     }
 
 
@@ -92,14 +96,15 @@ def _compute(inp: dict, year: int, applied: dict) -> YearClose:
     rows = year_close.close_year(
         year, co2y[["region", "period", "value", "kind"]], inp["drivers"], inp["gdp"], budgets, inp["fuels"],
         cities=cities, province=province, intensity_targets=inp["targets"] if len(inp["targets"]) else None,
-        major_project_regions=set(projects["region"].astype(str)), reserve_next=reserve_next)
+        major_project_regions=set(projects["region"].astype(str)), reserve_next=reserve_next,
+        rule=adjustment_rule.rule_from(inp.get("rules")), debt_in=inp.get("debts", {}).get(year - 1, {}))
     names = regions.set_index("code")[["name_zh", "name_en"]]
     rows = rows.join(names, on="region")
     months = sorted(set(rows.loc[rows["is_province"], "months_estimated"].iloc[0]) |
                     set(rows.loc[rows["is_province"], "months_missing"].iloc[0])) if province else \
         sorted({m for v in rows["months_estimated"] for m in v} | {m for v in rows["months_missing"] for m in v})
     fuels = year_close.fuel_totals(inp["fuels"], cities, province, [year])
-    return YearClose(year, province, bool(months), months, rows, fuels, inp["version"], applied)
+    return YearClose(year, province, bool(months), months, rows, fuels, inp["version"], applied, inp.get("rules") or {})
 
 
 def _inputs_for(db_path: str | os.PathLike | None, first_year: int) -> dict:
@@ -112,6 +117,8 @@ def compute_close(db_path: str | os.PathLike | None, year: int) -> YearClose:
     year = int(year)
     with db.connect(db_path) as con:
         inp = _inputs(con, year - 1)
+        inp["debts"] = {year - 1: closes.approved_debts(con, year - 1)}
+        inp["rules"] = wrules.rules_in_force(con, _dt.date(year, 12, 31))
         applied = closes.applied_adjustments(con, year)
     return _compute(inp, year, applied)
 
@@ -122,19 +129,27 @@ def run_close(db_path: str | os.PathLike | None, year: int, user: str | None = N
 
 
 def _store(db_path, close: YearClose, user: str | None) -> tuple[YearClose, dict, pd.DataFrame]:
+    """Store a close version (an admin's act, checked in the transaction). A close identical to the latest
+    version stores nothing and returns that version (``unchanged``)."""
     with db.transaction(db_path) as con:
+        name = users.authorize(con, user, "close_run")
         prev_id = closes.latest_close_id(con, close.year)
         previous = closes.close_rows(con, prev_id) if prev_id is not None else None
+        diff = year_close.diff_closes(previous, close.rows) if previous is not None and len(previous) else \
+            pd.DataFrame(columns=["region", "field", "old", "new"])
+        if prev_id is not None and diff.empty:
+            meta = closes.close_meta(con, prev_id)
+            if meta is not None and meta.get("data_version") == close.data_version:
+                return close, {"close_id": int(prev_id), "version": int(meta["version"]), "unchanged": True}, diff
         info = closes.store_close(con, close.year, close.rows.drop(columns=["name_zh", "name_en"]), close.fuels,
                                   provisional=close.provisional, months_estimated=close.months_estimated,
-                                  data_version=close.data_version, rule=adjustment_rule.RULE,
-                                  created_by=user or store.SYSTEM_USER)
-    diff = year_close.diff_closes(previous, close.rows) if previous is not None and len(previous) else \
-        pd.DataFrame(columns=["region", "field", "old", "new"])
+                                  data_version=close.data_version, rule=adjustment_rule.rule_from(close.rules),
+                                  created_by=name if name != "cli" else (user or store.SYSTEM_USER))
     return close, info, diff
 
 
-def close_and_approve_years(db_path: str | os.PathLike | None, years, user: str | None = None) -> list[int]:
+def close_and_approve_years(db_path: str | os.PathLike | None, years, user: str | None = None,
+                            as_of: _dt.date | None = None) -> list[int]:
     """Close and approve several years in order (each close sees the previous approvals); reads the
     facts once (the demo and bulk re-closes)."""
     years = [int(y) for y in years]
@@ -143,18 +158,26 @@ def close_and_approve_years(db_path: str | os.PathLike | None, years, user: str 
     for y in years:
         with db.connect(db_path) as con:
             inp["ledger"], inp["version"] = budget_books.entries(con), queries.data_version(con)
+            inp["debts"] = {y - 1: closes.approved_debts(con, y - 1)}
+            inp["rules"] = wrules.rules_in_force(con, _dt.date(y, 12, 31))
             applied = closes.applied_adjustments(con, y)
         _store(db_path, _compute(inp, y, applied), user)
-        approve(db_path, y, user)
+        approve(db_path, y, user, as_of=as_of)
     return years
 
 
 def approve(db_path: str | os.PathLike | None, year: int, user: str | None, close_id: int | None = None,
-            date: str | None = None) -> dict:
-    """Apply the proposed adjustments of a stored close (default: the latest version of ``year``) as
-    ledger entries on ``year + 1``, in one transaction with the approval record. Re-approving after a
-    re-close writes only the difference. Raises CloseError, budget.LedgerError or PermissionDenied."""
+            date: str | None = None, as_of: _dt.date | None = None) -> dict:
+    """Approve a stored close (default: the latest version of ``year``): its proposed adjustments become ledger
+    entries on ``year + 1`` in the transaction that records the approval — or wait for the second signature the
+    province's rules ask for. Only after the year has ended and every month has statistics or an estimate;
+    re-approving after a re-close writes only the difference; the last year of a plan (no next-year budget)
+    records its adjustments as carried into the next period. Raises CloseError, LedgerError, PermissionDenied."""
     year = int(year)
+    today = as_of or _dt.date.today()
+    if today <= _dt.date(year, 12, 31):
+        raise CloseError(f"{year} has not ended: its close can be approved from {year + 1}-01-01",
+                         f"{year} 年尚未结束：{year + 1} 年 1 月 1 日起方可批准决算", )
     with db.connect(db_path) as con:
         cid = close_id if close_id is not None else closes.latest_close_id(con, year)
         if cid is None:
@@ -167,26 +190,93 @@ def approve(db_path: str | os.PathLike | None, year: int, user: str | None, clos
             raise CloseError(f"close {year} version {meta['version']} is already approved",
                              f"{year} 年决算第 {meta['version']} 版已经批准")
         rows = closes.close_rows(con, cid)
-        applied_before = closes.applied_adjustments(con, year)
+    missing = sorted({m for v in rows.get("months_missing", pd.Series(dtype=object)) for m in (v or [])})
+    if missing:
+        raise CloseError(f"months without statistics or an estimate: {', '.join(missing[:12])}",
+                         f"以下月份既无统计也无估算：{', '.join(missing[:12])}")
+    summary = (f"批准 {year} 年度决算第 {meta['version']} 版" + ("（含估算月份）" if meta.get("months_estimated") else "")
+               + f" / approve the {year} annual close version {meta['version']}")
+    out = approvals.submit(db_path, "close_approve", {"year": year, "close_id": int(cid), "date": date}, summary, user,
+                           permission="close_approve")
+    if out["status"] == "pending":
+        return {"year": year, "close_id": int(cid), "version": int(meta["version"]), "status": "pending",
+                "approval": out["id"], "signoff": out["signoff"], "entries": 0, "moved": 0.0, "approved_by": None}
+    return {**out["result"], "status": "confirmed"}
+
+
+def _close_handler(con, payload: dict, requested_by: str, confirmed_by: str | None) -> dict:
+    year, cid = int(payload["year"]), int(payload["close_id"])
+    meta = closes.close_meta(con, cid)
+    if meta.get("approved_by") is not None and not pd.isna(meta.get("approved_by")):
+        raise CloseError(f"close {year} version {meta['version']} is already approved", f"{year} 年决算第 {meta['version']} 版已经批准")
+    rows = closes.close_rows(con, cid)
+    applied_before = closes.applied_adjustments(con, year)
+    rules = wrules.rules_in_force(con)
+    rule = adjustment_rule.rule_from(rules)
     cities = rows[~rows["is_province"].astype(bool)]
     net_new = {str(r): round(float(a or 0.0), 2) for r, a in zip(cities["region"], cities["adjustment"])}
-    moves = adjustment_rule.ledger_moves(net_new, applied_before)
     reasons = dict(zip(cities["region"].astype(str), cities["reason_zh"]))
     reasons_en = dict(zip(cities["region"].astype(str), cities["reason_en"]))
+    ledger = budget_books.entries(con)
+    bal = budget.apply(budget.entries_from_frame(ledger)) if len(ledger) else None
+    has_next = bal is not None and bool((bal.totals["year"] == year + 1).any() and
+                                        (bal.totals.loc[bal.totals["year"] == year + 1, "province_total"] > 0).any())
+    who = requested_by if not confirmed_by else f"{requested_by}"
+    if not has_next:   # the last year of a plan: carried into the next period, recorded, no ledger entry
+        closes.record_carried(con, cid, year, {r: a - applied_before.get(r, 0.0) for r, a in net_new.items()})
+        closes.record_approval(con, cid, who, net_new, [], confirmed_by)
+        return {"year": year, "close_id": cid, "version": int(meta["version"]), "approved_by": requested_by,
+                "confirmed_by": confirmed_by, "entries": 0, "moved": 0.0, "carried_into_next_period": True,
+                "months_estimated": meta.get("months_estimated") or []}
+    moves = adjustment_rule.ledger_moves(net_new, applied_before, rule["keep_five_year_total"])
+    moves = _within_reserve_cap(moves, bal, year + 1, float(rules["reserve.cap_share"]))
     entries = []
     for n, (kind, region, amount) in enumerate(moves, start=1):
         kw = {"transfer": {"from_region": region, "to_region": bconfig.RESERVE_ACCOUNT},
               "reserve_release": {"to_region": region}, "adjustment": {"to_region": region}}[kind]
-        entries.append(budget.new_entry(kind, year + 1, amount, user=users.normalize_name(user) or "cli", date=date,
-                                        reason=(f"{year}年度决算第{meta['version']}版调节：{reasons.get(region, '')} / "  # bilingual: zh / en
+        entries.append(budget.new_entry(kind, year + 1, amount, user=requested_by, date=payload.get("date"),
+                                        reason=(f"{year}年度决算第{meta['version']}版调节：{reasons.get(region, '')} / "
                                                 f"{year} annual close version {meta['version']} adjustment: {reasons_en.get(region, '')}"),
                                         entry_id=f"close-{year}-v{meta['version']}-{n:03d}", **kw))
     frame = budget.entries_to_frame(entries)
-    name = closes.approve_close(db_path, cid, user, year, applied_before, net_new, frame,
-                                validate=ledger_change.validate_entries,
-                                check=lambda con, f: ledger_change.check_targets(con, f))
-    return {"year": year, "close_id": int(cid), "version": int(meta["version"]), "approved_by": name,
-            "entries": len(entries), "moved": float(sum(abs(m[2]) for m in moves))}
+    if len(frame):
+        ledger_change.write_checked(con, frame)
+    closes.record_approval(con, cid, who, net_new, list(frame["entry_id"]) if len(frame) else [], confirmed_by)
+    return {"year": year, "close_id": cid, "version": int(meta["version"]), "approved_by": requested_by,
+            "confirmed_by": confirmed_by, "entries": len(entries), "moved": float(sum(abs(m[2]) for m in moves)),
+            "months_estimated": meta.get("months_estimated") or []}
+
+
+def _within_reserve_cap(moves: list, bal, year: int, cap: float) -> list:
+    """Deductions flow back into the reserve; where that would lift the reserve above its cap, the excess is
+    taken off the province total instead (an ``adjustment``): the rule's cap holds at every moment."""
+    t = bal.totals[bal.totals["year"] == year]
+    if t.empty:
+        return moves
+    reserve, total = float(t["reserve"].iloc[0]), float(t["province_total"].iloc[0])
+    net = sum(a for k, _, a in moves if k == "transfer") - sum(a for k, _, a in moves if k == "reserve_release")
+    adj_total = sum(a for k, _, a in moves if k == "adjustment")
+    excess = reserve + net - cap * (total + adj_total)
+    if excess <= 1e-6:
+        return moves
+    need = math.ceil(excess / (1 - cap) * 100) / 100
+    out = []
+    for kind, region, amount in moves:
+        if kind == "transfer" and need > 0:
+            take = min(amount, need)
+            need = round(need - take, 2)
+            if amount - take > 0.005:
+                out.append(("transfer", region, round(amount - take, 2)))
+            out.append(("adjustment", region, -round(take, 2)))
+        else:
+            out.append((kind, region, amount))
+    order = {"transfer": 0, "adjustment": 1, "reserve_release": 2}
+    return sorted(out, key=lambda m: order[m[0]])
+
+
+def register_handlers(register) -> None:
+    register("close_approve", _close_handler)
+    register("five_year_approve", _five_year_handler)
 
 
 def close_record(close: YearClose) -> dict:
@@ -219,6 +309,7 @@ class FiveYearClose:
     fuels: pd.DataFrame         # region, indicator, co2 over the period
     sectors: pd.DataFrame       # region, sector, co2 over the period (key emitters; may be empty)
     entered: pd.DataFrame
+    rules: dict = field(default_factory=dict)
 
 
 def compute_five_year(db_path: str | os.PathLike | None, start: int, end: int) -> FiveYearClose:
@@ -242,6 +333,7 @@ def compute_five_year(db_path: str | os.PathLike | None, start: int, end: int) -
         uploads = closes.upload_arrivals(con, start, end)
         entered = closes.entered_scores(con, start, end)
         sectors = _sector_totals(con, start, end)
+        rules = wrules.rules_in_force(con, _dt.date(end, 12, 31))
     # the stored close of each year (its latest version) where there is one, else computed now
     stacked = pd.concat([stored[y] if y in stored else _compute(inp, y, applied[y]).rows.drop(columns=["name_zh", "name_en"])
                          for y in range(start, end + 1)], ignore_index=True)
@@ -251,16 +343,16 @@ def compute_five_year(db_path: str | os.PathLike | None, start: int, end: int) -
     base = _compute_base_intensity(inp, start - 1, cities, province)
     t = inp["targets"]
     t_end = t[t["year"] == end].drop_duplicates("region", keep="last").set_index("region")["intensity_target"] if len(t) else pd.Series(dtype=float)
-    red = stacked.loc[stacked["deviation"] > bconfig.RED_DEVIATION, ["region", "year"]]
+    red = stacked.loc[stacked["deviation"] > float(rules["warning.red_deviation"]), ["region", "year"]]
     vals = evaluation.indicator_values(stacked, start=start, end=end, base_intensity=base, target_end=t_end,
                                        red_years=red, measures=measures, estimate_errors=errors, uploads=uploads)
-    rows = evaluation.score(vals, entered)
+    rows = evaluation.score(vals, entered, weights=rules["evaluation.weights"])
     rows = rows.join(inp["regions"].set_index("code")[["name_zh", "name_en"]], on="region")
     if all_stored:
         fuels = inp["fuels"].groupby(["region", "indicator"], as_index=False)["co2"].sum()
     else:
         fuels = year_close.fuel_totals(inp["fuels"], cities, province, list(range(start, end + 1)))
-    return FiveYearClose(start, end, province, rows, stacked, fuels, sectors, entered)
+    return FiveYearClose(start, end, province, rows, stacked, fuels, sectors, entered, rules)
 
 
 def _compute_base_intensity(inp: dict, year: int, cities: list[str], province: str | None) -> pd.Series:
@@ -292,10 +384,54 @@ def run_five_year(db_path: str | os.PathLike | None, start: int, end: int, user:
     """Compute and store the period's assessment (a new version); returns (result, {assessment_id, version})."""
     result = compute_five_year(db_path, start, end)
     with db.transaction(db_path) as con:
+        name = users.authorize(con, user, "close_run")
+        latest = closes.assessment_versions(con, start, end)
+        if len(latest):
+            prev = closes.assessment_rows(con, int(latest["assessment_id"].iloc[0]))
+            now = result.rows.drop(columns=["name_zh", "name_en"])
+            if _same_rows(prev, now):
+                return result, {"assessment_id": int(latest["assessment_id"].iloc[0]),
+                                "version": int(latest["version"].iloc[0]), "unchanged": True}
         info = closes.store_assessment(con, start, end, result.rows.drop(columns=["name_zh", "name_en"]),
-                                       {k: w for k, (w, _) in evaluation.INDICATORS.items()},
-                                       created_by=user or store.SYSTEM_USER)
+                                       dict(result.rules.get("evaluation.weights") or {}),
+                                       created_by=name if name != "cli" else (user or store.SYSTEM_USER))
     return result, info
+
+
+def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    import json
+
+    def norm(f):
+        recs = json.loads(f.sort_values("region").to_json(orient="records", double_precision=6))
+        return [{k: v for k, v in r.items() if k in set(a.columns) & set(b.columns)} for r in recs]
+    return len(a) == len(b) and norm(a) == norm(b)
+
+
+def approve_five_year(db_path, start: int, end: int, user: str | None, as_of: _dt.date | None = None) -> dict:
+    """Approve the latest assessment of a period (after the period has ended), with the second signature the
+    rules ask for."""
+    today = as_of or _dt.date.today()
+    if today <= _dt.date(int(end), 12, 31):
+        raise CloseError(f"the period {start}-{end} has not ended", f"{start}–{end} 期间尚未结束")
+    with db.connect(db_path) as con:
+        v = closes.assessment_versions(con, int(start), int(end))
+    if v.empty:
+        raise CloseError(f"no assessment of {start}-{end}: run `close --five-year {start}-{end}` first",
+                         f"{start}–{end} 尚无五年决算：请先运行 `close --five-year {start}-{end}`")
+    aid = int(v["assessment_id"].iloc[0])
+    out = approvals.submit(db_path, "five_year_approve", {"start": int(start), "end": int(end), "assessment_id": aid},
+                           f"批准 {start}–{end} 五年决算与考核（第 {int(v['version'].iloc[0])} 版） / approve the {start}-{end} "
+                           f"five-year close and assessment", user, permission="close_approve")
+    return {"period": f"{start}-{end}", "assessment_id": aid, **({"status": "pending", "approval": out["id"]}
+                                                                  if out["status"] == "pending" else {"status": "confirmed"})}
+
+
+def _five_year_handler(con, payload: dict, requested_by: str, confirmed_by: str | None) -> dict:
+    v = closes.assessment_versions(con, int(payload["start"]), int(payload["end"]))
+    if v.empty or int(v["assessment_id"].iloc[0]) != int(payload["assessment_id"]):
+        raise CloseError("a newer assessment of the period was stored meanwhile: approve that one",
+                         "期间已有更新的考核版本：请批准新版本")
+    return {"assessment_id": int(payload["assessment_id"]), "approved_by": requested_by, "confirmed_by": confirmed_by}
 
 
 def five_year_record(result: FiveYearClose) -> dict:

@@ -12,8 +12,8 @@ import pandas as pd
 import budget
 from budget import allocation, config, plan_versions, scenarios
 from budget.plan_errors import PlanError
-from monitor.ledger_change import validate_entries
-from warehouse import db, key_emitters, plans, queries
+from monitor import approvals, ledger_change, targets
+from warehouse import budget_books, db, key_emitters, plans, queries
 
 
 @dataclass
@@ -53,9 +53,18 @@ def compile_content(inp: PlanInputs, years: Sequence[int], **kw) -> dict:
 def draft(db_path, parent: str, years: str | Sequence[int], *, user: str | None = None, note: str = "", **kw) -> dict:
     """Compile and store a new plan (version 1); returns the CLI contract dict."""
     years = scenarios.parse_years(years)
-    content = compile_content(inputs(db_path, parent), years, **kw)
+    target = targets.for_plan(db_path, parent, years[0], years[-1])
+    content = _with_target(compile_content(inputs(db_path, parent), years, target_decline=target["intensity_decline"], **kw), target)
     plan_id, version = plans.create(db_path, content, user, note)
     return contract(plan_id, version, content)
+
+
+def _with_target(content: dict, target: dict) -> dict:
+    """The content with the target it serves; refused when the total exceeds a cap handed down."""
+    cap = target.get("total_cap")
+    if cap is not None and float(content["total"]) > float(cap) + 0.005:
+        raise PlanError("total_over_cap", {"total": content["total"], "cap": cap, "document": target["document"]})
+    return {**content, "target": target}
 
 
 PARAM_KEYS = ("scenario", "method", "weights", "reserve_share", "total", "shape", "typed", "projects", "projects_on_top")
@@ -74,8 +83,9 @@ def revise(db_path, plan_id: str, *, user: str | None, note: str = "", horizonta
     if "total" not in changes:
         kw["total"] = prev["total"]
     params = scenario_params or {k: scenarios.ScenarioParams.from_dict(v) for k, v in prev["scenarios"].items()}
-    content = compile_content(inputs(db_path, prev["parent"]), prev["years"], scenario_params=params,
-                              target_decline=prev.get("target_decline", config.PLAN_INTENSITY_TARGET_DECLINE), **kw)
+    target = targets.for_plan(db_path, prev["parent"], prev["years"][0], prev["years"][-1])
+    content = _with_target(compile_content(inputs(db_path, prev["parent"]), prev["years"], scenario_params=params,
+                                           target_decline=target["intensity_decline"], **kw), target)
     content["horizontal"] = prev.get("horizontal", []) if horizontal is None else horizontal
     version, diff = plans.revise(db_path, plan_id, content, user, note, plan_versions.changes)
     out = contract(plan_id, version, content)
@@ -83,15 +93,57 @@ def revise(db_path, plan_id: str, *, user: str | None, note: str = "", horizonta
     return out
 
 
-def _approval_entries(content, existing: pd.DataFrame, user: str, prefix: str) -> pd.DataFrame:
-    entries = plan_versions.delta_entries(content, budget.entries_from_frame(existing), user=user,
-                                          reason=f"budget plan {prefix} approved", id_prefix=prefix)
-    return budget.entries_to_frame(entries)
+def _layer_frame(content, previous, closed, user: str, prefix: str) -> tuple[pd.DataFrame, list]:
+    entries, skipped = plan_versions.layer_entries(content, previous, closed, user=user,
+                                                  reason=f"budget plan {prefix} approved / 预算方案 {prefix} 批准",
+                                                  id_prefix=prefix)
+    return budget.entries_to_frame(entries), skipped
 
 
-def approve(db_path, plan_id: str, version: int | None, user: str | None) -> dict:
-    """Write the version's allocation into the ledger (role checked in the same transaction)."""
-    return plans.approve(db_path, plan_id, version, user, _approval_entries, validate_entries)
+def _approve_handler(con, payload: dict, requested_by: str, confirmed_by: str | None) -> dict:
+    closed = ledger_change.closed_years(con)
+    return plans.approve_on(con, payload["plan"], payload.get("version"), requested_by, payload.get("supersedes"),
+                            lambda c, prev, name, prefix: _layer_frame(c, prev, closed, name, prefix),
+                            lambda con_, frame: ledger_change.write_checked(con_, frame), confirmed_by=confirmed_by)
+
+
+def register_handlers(register) -> None:
+    register("plan_approve", _approve_handler)
+
+
+def approve(db_path, plan_id: str, version: int | None, user: str | None, supersedes: str | None = None) -> dict:
+    """Approve a version: the plan's layer in the books moves from its previously approved version to this one
+    (only the difference; closed years skipped). Where the province's rules ask for a second signature the
+    approval waits (``{"status": "pending", "id"}``) until an approver confirms it."""
+    with db.connect(db_path) as con:
+        v = plans.version(con, plan_id, version)
+    payload = {"plan": plan_id, "version": v["version"], "supersedes": supersedes}
+    summary = (f"批准预算方案 {plan_id} 第 {v['version']} 版（{v['content']['years'][0]}–{v['content']['years'][-1]}，"
+               f"总量 {v['content']['total']:,.2f} 万吨） / approve budget plan {plan_id} version {v['version']}")
+    out = approvals.submit(db_path, "plan_approve", payload, summary, user)
+    if out["status"] == "pending":
+        return {"plan": plan_id, "version": v["version"], "status": "pending", "approval": out["id"], "signoff": out["signoff"]}
+    return {**out["result"], "status": "confirmed"}
+
+
+def approval_preview(db_path, plan_id: str, version: int | None = None, supersedes: str | None = None) -> dict:
+    """What approving a version would change, without writing: {changes: [{region, year, account, amount}],
+    skipped_years, untouched: what the approval leaves alone} — the books as they are, nothing stored."""
+    with db.connect(db_path) as con:
+        v = plans.version(con, plan_id, version)
+        listing = plans.approved_versions(con)
+        closed = ledger_change.closed_years(con)
+        mine = listing[listing["plan_id"] == plan_id]
+        prev = None
+        if len(mine):
+            prev = plans.version(con, plan_id, int(mine["version"].iloc[0]))["content"]
+        elif supersedes and supersedes in set(listing["plan_id"]):
+            prev = plans.version(con, supersedes, int(listing.loc[listing["plan_id"] == supersedes, "version"].iloc[0]))["content"]
+    frame, skipped = _layer_frame(v["content"], prev, closed, "preview", f"{plan_id}-v{v['version']}")
+    changes = [{"region": (r.to_region if r.project is None or pd.isna(r.project) else f"{r.to_region}/{r.project}"),
+                "year": int(r.year), "type": r.type, "amount": round(float(r.amount), 2)} for r in frame.itertuples()]
+    return {"plan": plan_id, "version": v["version"], "changes": changes, "skipped_years": skipped,
+            "untouched": ["close adjustments / 决算调整", "advances / 预支", "transfers / 调剂", "approved quota / 已批准单列指标"]}
 
 
 def comment(db_path, plan_id: str, region: str, user: str | None, text: str, requested_amount: float | None = None,
@@ -105,7 +157,8 @@ def contract(plan_id: str, version: int, content: Mapping) -> dict:
             "reserve": {"share": content["reserve_share"], **{y: a for y, a in content["reserve"].items()}},
             "allocations": [{"region": a["region"], "year": int(a["year"]), "amount": a["amount"]}
                             for a in content["allocations"]],
-            "separately_listed": content["quota"], "scenario": content["scenario"], "method": content["method"]}
+            "separately_listed": content["quota"], "scenario": content["scenario"], "method": content["method"],
+            "target": {k: (content.get("target") or {}).get(k) for k in ("intensity_decline", "total_cap", "document")}}
 
 
 def load(db_path, plan_id: str, version: int | None = None) -> dict:
@@ -130,10 +183,21 @@ def split(db_path, plan_id: str, city: str, kind: str = "emitters", method: str 
     with db.connect(db_path) as con:
         content = plans.version(con, plan_id, version)["content"]
         reg, years = key_emitters.registry(con), key_emitters.emitter_years(con)
-    budget_by_year = {}
-    for a in content["allocations"] + content["quota"]:
-        if a["region"] == city:
-            budget_by_year[int(a["year"])] = budget_by_year.get(int(a["year"]), 0.0) + float(a["amount"])
+        ledger = budget_books.entries(con)
+    # the books, not the plan version: close adjustments, advances and transfers included
+    bal = budget.apply(budget.entries_from_frame(ledger)) if len(ledger) else None
+    plan_years = {int(y) for y in content["years"]}
+    budget_by_year, quota = {}, []
+    if bal is not None:
+        rows = bal.regions[(bal.regions["region"] == city) & bal.regions["year"].isin(plan_years)]
+        budget_by_year = {int(y): float(b) for y, b in zip(rows["year"], rows["budget"])}
+        q = bal.projects[(bal.projects["region"] == city) & bal.projects["year"].isin(plan_years)]
+        quota = [(int(y), str(p), float(a)) for y, p, a in zip(q["year"], q["project"], q["amount"]) if a > 0]
+    if not budget_by_year:
+        for a in content["allocations"]:
+            if a["region"] == city:
+                budget_by_year[int(a["year"])] = budget_by_year.get(int(a["year"]), 0.0) + float(a["amount"])
+        quota = [(int(q["year"]), str(q["project"]), float(q["amount"])) for q in content["quota"] if q["region"] == city]
     if not budget_by_year:
         raise PlanError("unknown_region", {"region": city})
     units = allocation.emitter_units(reg, years, city, min(content["years"]), threshold)
@@ -147,6 +211,12 @@ def split(db_path, plan_id: str, city: str, kind: str = "emitters", method: str 
     names = units.set_index("unit")[["name_zh", "name_en"]]
     out = out.join(names, on="unit")
     out.loc[out["unit"] == "other", ["name_zh", "name_en"]] = ["其他（非重点排放单位）", "Other (outside key emitters)"]
+    # a separately-listed quota belongs to its named project's enterprise, not to the whole city
+    by_name = {str(n): str(c) for c, n in zip(reg.get("code", []), reg.get("name_zh", []))} if len(reg) else {}
+    extra = [{"unit": by_name.get(p, p), "name_zh": f"{p}（单列指标）", "name_en": f"{p} (separately listed)", "year": y,
+              "amount": round(a, 2)} for y, p, a in quota]
+    if extra:
+        out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     return out.assign(city=city, kind=kind, method=method)[["city", "kind", "method", "unit", "name_zh", "name_en", "year", "amount"]]
 
 
@@ -180,10 +250,11 @@ def scenario_preview(db_path, parent: str, years: str | Sequence[int],
     years = scenarios.parse_years(years)
     inp = inputs(db_path, parent)
     base = scenarios.base_of(parent, inp.history, inp.gdp if len(inp.gdp) else None, years[0], inp.members)
-    params = scenarios.default_scenarios(base, years)
+    decline = targets.for_plan(db_path, parent, years[0], years[-1])["intensity_decline"]
+    params = scenarios.default_scenarios(base, years, decline)
     for name, o in (overrides or {}).items():
         params[name] = scenarios.with_overrides(params[name], **{k: v for k, v in o.items() if v is not None})
-    paths, summary = scenarios.compare(base, params, years)
+    paths, summary = scenarios.compare(base, params, years, decline)
     return base, params, paths, summary
 
 

@@ -79,9 +79,10 @@ def close_versions(con: duckdb.DuckDBPyConnection, year: int | None = None) -> p
     return con.execute(
         """
         SELECT c.close_id, c.year, c.version, c.created_at, c.created_by, c.provisional, c.months_estimated,
-               c.data_version, a.approved_at, a.approved_by
+               c.data_version, a.approved_at, a.approved_by, a.confirmed_by
         FROM year_closes c LEFT JOIN (
-            SELECT close_id, max(approved_at) AS approved_at, arg_max(approved_by, approved_at) AS approved_by
+            SELECT close_id, max(approved_at) AS approved_at, arg_max(approved_by, approved_at) AS approved_by,
+                   arg_max(confirmed_by, approved_at) AS confirmed_by
             FROM year_close_approvals GROUP BY close_id) a USING (close_id)
         WHERE ?::INTEGER IS NULL OR c.year = ?
         ORDER BY c.year DESC, c.version DESC
@@ -125,31 +126,38 @@ def applied_adjustments(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, 
     return {str(k): float(v) for k, v in json.loads(row[0]).items()}
 
 
-def approve_close(db_path: str | os.PathLike, close_id: int, user: str | None, year: int, applied_before: dict,
-                  applied_after: dict, entries: pd.DataFrame,
-                  validate: Callable[[pd.DataFrame, pd.DataFrame], None],
-                  check: Callable[[duckdb.DuckDBPyConnection, pd.DataFrame], None] | None = None) -> str:
-    """Approve a close: ``users.authorize(.., "close_approve")``, the ledger entries and the approval
-    record, all in one transaction (``validate`` refuses entries that unbalance the books; ``check``
-    may refuse unknown regions or closed years). Refused if another approval of ``year`` came in
-    between (``applied_before`` no longer what is stored). Returns the approving user's name."""
-    who: dict = {}
+def record_approval(con: duckdb.DuckDBPyConnection, close_id: int, approved_by: str, applied: dict, entry_ids: list,
+                    confirmed_by: str | None = None) -> None:
+    """The approval of a close (the caller wrote its ledger entries in the same transaction)."""
+    con.execute("INSERT INTO year_close_approvals (close_id, approved_at, approved_by, applied, entry_ids, confirmed_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [int(close_id), store.now(), approved_by, _json(applied), _json(entry_ids), confirmed_by])
 
-    def authorize(con: duckdb.DuckDBPyConnection) -> None:
-        who["name"] = users.authorize(con, user, "close_approve")
-        if applied_adjustments(con, year) != applied_before:
-            raise ValueError("another approval of this year was recorded meanwhile; reload and approve again")
-        if check is not None and len(entries):
-            check(con, entries)
-        con.execute("INSERT INTO year_close_approvals VALUES (?, ?, ?, ?, ?)",
-                    [int(close_id), store.now(), who["name"], _json(applied_after), _json(list(entries["entry_id"]))])
 
-    if len(entries):
-        budget_books.append_entries(db_path, entries, validate=validate, authorize=authorize)
-    else:
-        with db.transaction(db_path) as con:
-            authorize(con)
-    return who["name"]
+def record_carried(con: duckdb.DuckDBPyConnection, close_id: int, year: int, amounts: dict) -> None:
+    """Adjustments of a plan's last year, carried into the next period (no next-year budget to write them on)."""
+    for region, amount in amounts.items():
+        if abs(float(amount)) > 0.005:
+            con.execute("INSERT INTO close_carried VALUES (?, ?, ?, ?, ?)", [int(close_id), int(year), str(region), float(amount), store.now()])
+
+
+def carried(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """year, region, amount: what closes of a plan's last year carried into the next period."""
+    if not _has(con, "close_carried"):
+        return pd.DataFrame(columns=["year", "region", "amount"])
+    return con.execute("SELECT year, region, sum(amount) AS amount FROM close_carried GROUP BY ALL ORDER BY year, region").df()
+
+
+def approved_debts(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, float]:
+    """Overspend still owed after the approved close of ``year`` (region → 万吨), carried by the rule's terms."""
+    row = db.first_row(con.execute(
+        "SELECT max(a.close_id) FROM year_close_approvals a JOIN year_closes c USING (close_id) WHERE c.year = ?", [int(year)]))
+    if row is None or row[0] is None:
+        return {}
+    rows = close_rows(con, int(row[0]))
+    if "debt" not in rows.columns:
+        return {}
+    return {str(r): float(d) for r, d, p in zip(rows["region"], rows["debt"], rows["is_province"])
+            if not p and d is not None and not pd.isna(d) and float(d) > 0.005}
 
 
 # ------------------------------------------------------------------------------------------ assessments

@@ -119,7 +119,8 @@ def versions(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
 
 
 def approvals(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> pd.DataFrame:
-    return con.execute('SELECT plan_id, version, "user", ledger_entries, entry_prefix, approved_at FROM plan_approvals '
+    return con.execute('SELECT plan_id, version, "user", ledger_entries, entry_prefix, approved_at, confirmed_by, '
+                       'skipped_years::TEXT AS skipped_years FROM plan_approvals '
                        "WHERE ? IS NULL OR plan_id = ? ORDER BY approved_at", [plan_id, plan_id]).df()
 
 
@@ -149,26 +150,57 @@ def comments(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
                        "FROM plan_comments WHERE plan_id = ? ORDER BY comment_id", [plan_id]).df()
 
 
-def approve(db_path: str | os.PathLike, plan_id: str, version: int | None, user: str | None,
-            make_entries: Callable[[Mapping, pd.DataFrame, str, str], pd.DataFrame],
-            validate: Callable[[pd.DataFrame, pd.DataFrame], None]) -> dict:
-    """Approve a version in one transaction: authorize, build the ledger entries from the books as
-    they stand (``make_entries(content, existing, user, prefix)``), ``validate(existing, new)``, append
-    them and the approval. Any refusal rolls everything back."""
-    with db.transaction(db_path) as con:
-        name = users.authorize(con, user, "plan_approve")
-        v = _version(con, plan_id, version)
-        done = db.first_row(con.execute("SELECT version FROM plan_approvals WHERE plan_id = ? AND version = ?",
-                                        [plan_id, v["version"]]))
-        if done is not None:
-            raise PlanError("already_approved", {"plan": plan_id, "version": v["version"]})
-        existing = budget_books.entries(con)[budget_books.ENTRY_COLUMNS]
-        prefix = f"{plan_id}-v{v['version']}"
-        new = make_entries(v["content"], existing, name, prefix)
-        validate(existing, new)
-        n = budget_books.insert_entries(con, new) if len(new) else 0
-        con.execute("INSERT INTO plan_approvals VALUES (?, ?, ?, ?, ?, ?)", [plan_id, v["version"], name, n, prefix, store.now()])
-    return {"plan": plan_id, "version": v["version"], "user": name, "ledger_entries": n}
+def approved_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per plan: parent, first_year, last_year, the latest approved version and whether a later plan superseded it."""
+    if not _has(con):
+        return pd.DataFrame(columns=["plan_id", "parent", "first_year", "last_year", "version", "superseded_by"])
+    return con.execute(
+        """
+        SELECT p.plan_id, p.parent, p.first_year, p.last_year, max(a.version) AS version,
+               (SELECT min(s.plan_id) FROM plan_supersessions s WHERE s.supersedes = p.plan_id) AS superseded_by
+        FROM plans p JOIN plan_approvals a USING (plan_id) GROUP BY ALL ORDER BY p.plan_id
+        """).df()
+
+
+def approve_on(con: duckdb.DuckDBPyConnection, plan_id: str, version: int | None, name: str, supersedes: str | None,
+               make_entries: Callable[[Mapping, Mapping | None, str, str], tuple[pd.DataFrame, list]],
+               write: Callable[[duckdb.DuckDBPyConnection, pd.DataFrame], int], confirmed_by: str | None = None) -> dict:
+    """Approve a version on the open write transaction ``con`` (the caller authorised ``name``): the plan's layer
+    moves from its previously approved version (or the superseded plan's) to this one — ``make_entries(content,
+    previous content, name, prefix)`` gives the entries and the skipped closed years — and ``write`` checks and
+    appends them. One approved plan per parent and years: an overlapping approved plan must be superseded."""
+    v = _version(con, plan_id, version)
+    content = v["content"]
+    done = db.first_row(con.execute("SELECT version FROM plan_approvals WHERE plan_id = ? AND version = ?",
+                                    [plan_id, v["version"]]))
+    if done is not None:
+        raise PlanError("already_approved", {"plan": plan_id, "version": v["version"]})
+    years = {int(y) for y in content["years"]}
+    others = approved_versions(con)
+    others = others[(others["plan_id"] != plan_id) & (others["parent"] == content["parent"]) & others["superseded_by"].isna()]
+    overlap = others[[bool(years & set(range(int(a), int(b) + 1))) for a, b in zip(others["first_year"], others["last_year"])]]
+    previous = None
+    if supersedes:
+        if supersedes not in set(overlap["plan_id"]):
+            raise PlanError("bad_supersedes", {"plan": supersedes})
+        row = overlap[overlap["plan_id"] == supersedes].iloc[0]
+        previous = _version(con, supersedes, int(row["version"]))["content"]
+        overlap = overlap[overlap["plan_id"] != supersedes]
+    if len(overlap):
+        raise PlanError("years_taken", {"years": f"{min(years)}-{max(years)}", "plan": ", ".join(overlap["plan_id"])})
+    mine = db.first_row(con.execute("SELECT max(version) FROM plan_approvals WHERE plan_id = ?", [plan_id]))
+    if mine is not None and mine[0] is not None:
+        previous = _version(con, plan_id, int(mine[0]))["content"]
+    prefix = f"{plan_id}-v{v['version']}"
+    new, skipped = make_entries(content, previous, name, prefix)
+    n = write(con, new) if len(new) else 0
+    con.execute('INSERT INTO plan_approvals (plan_id, version, "user", ledger_entries, entry_prefix, approved_at, '
+                "skipped_years, confirmed_by) VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?)",
+                [plan_id, v["version"], name, n, prefix, store.now(), json.dumps(sorted(skipped)), confirmed_by])
+    if supersedes:
+        con.execute("INSERT INTO plan_supersessions VALUES (?, ?, ?)", [plan_id, supersedes, store.now()])
+    return {"plan": plan_id, "version": v["version"], "user": name, "confirmed_by": confirmed_by, "ledger_entries": n,
+            "skipped_years": sorted(skipped), "supersedes": supersedes}
 
 
 def record_approved(db_path: str | os.PathLike, content: Mapping, user: str, plan_id: str, entry_prefix: str,
@@ -180,7 +212,8 @@ def record_approved(db_path: str | os.PathLike, content: Mapping, user: str, pla
         years = content["years"]
         con.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?)", [plan_id, content["parent"], years[0], years[-1], user, store.now()])
         _insert_version(con, plan_id, 1, user, note, content, [])
-        con.execute("INSERT INTO plan_approvals VALUES (?, ?, ?, ?, ?, ?)", [plan_id, 1, user, ledger_entries, entry_prefix, store.now()])
+        con.execute('INSERT INTO plan_approvals (plan_id, version, "user", ledger_entries, entry_prefix, approved_at) '
+                    "VALUES (?, ?, ?, ?, ?, ?)", [plan_id, 1, user, ledger_entries, entry_prefix, store.now()])
 
 
 def state(con: duckdb.DuckDBPyConnection) -> str:

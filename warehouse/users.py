@@ -25,7 +25,12 @@ from intake import text_policy
 from warehouse import db
 
 ROLES = ("viewer", "reporter", "analyst", "admin")         # lowest to highest
+#: 省政府审定 — the provincial government's sign-off: sees everything, confirms or refuses what the province's
+#: rules send to it (``APPROVER_ACTIONS``), does nothing else. Outside the linear order above.
+APPROVER = "approver"
+APPROVER_ACTIONS = frozenset({"view", "approval_confirm"})
 RANK = {role: i for i, role in enumerate(ROLES)}
+RANK[APPROVER] = RANK["viewer"]
 PERMISSIONS = {                                             # action -> lowest role allowed
     "view": "viewer",
     "plan_comment": "reporter",       # answer a draft plan for one's own city
@@ -41,11 +46,22 @@ PERMISSIONS = {                                             # action -> lowest r
     "measure_review": "admin",
     "application_review": "admin",
     "close_approve": "admin",
+    "close_run": "admin",             # store a close version or a five-year assessment
     "assessment_score": "admin",
     "budget_change": "admin",
     "regions_load": "admin",
     "demo_replace": "admin",
     "manage_users": "admin",
+    "rules_set": "admin",
+    "targets_load": "admin",
+    "approval_confirm": "admin",      # a second admin, or an approver (APPROVER_ACTIONS)
+    "objection_add": "reporter",      # a city objects to its allocation, adjustment or assessment (issue 17)
+    "objection_answer": "admin",      # the province answers objections and plan comments
+    "filing_submit": "admin",         # filing upward (备案) and entering receipts
+    "publish": "admin",               # public notices and the disclosure site
+    "assessment_action": "admin",     # rewards and accountability after an assessment
+    "capacity_funds": "admin",        # capacity funding to cities
+    "registry_approve": "admin",      # propose the key-emitter list for approval (审定)
 }
 MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 64
@@ -81,7 +97,11 @@ def needed_role(role_or_action: str) -> str:
 
 
 def can(role: str | None, role_or_action: str) -> bool:
-    """Whether ``role`` is enough for a role or an action of ``PERMISSIONS``."""
+    """Whether ``role`` is enough for a role or an action of ``PERMISSIONS`` (an approver: only its own actions)."""
+    if role == APPROVER:
+        return role_or_action in APPROVER_ACTIONS or needed_role(role_or_action) == "viewer" or role_or_action == APPROVER
+    if role_or_action == APPROVER:
+        return False
     return role in RANK and RANK[role] >= RANK[needed_role(role_or_action)]
 
 
@@ -117,8 +137,8 @@ def add_user(db_path: str | os.PathLike, name: str, role: str, password: str, re
         raise UserError("region_required", "a reporter is scoped to one region: give --region CODE",
                         "市级填报人须限定一个地区：请用 --region 指定地区代码")
     if role not in RANK:
-        raise UserError("bad_role", f"unknown role {role!r}; use one of {', '.join(ROLES)}",
-                        f"未知角色 {role!r}；可选：{', '.join(ROLES)}")
+        raise UserError("bad_role", f"unknown role {role!r}; use one of {', '.join((*ROLES, APPROVER))}",
+                        f"未知角色 {role!r}；可选：{', '.join((*ROLES, APPROVER))}")
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise UserError("weak_password", f"the password needs at least {MIN_PASSWORD_LENGTH} characters",
                         f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
@@ -217,7 +237,7 @@ def check_role(con: duckdb.DuckDBPyConnection, user: str | None, role_needed: st
     role, disabled = row
     if disabled:
         raise PermissionDenied("user_disabled", f"user {user!r} is disabled", f"用户 {user!r} 已停用")
-    if RANK[role] < RANK[needed]:
+    if not can(role, role_needed):
         raise PermissionDenied("role_insufficient", f"{user!r} is a {role}; this needs a {needed} or higher",
                                f"{user!r} 的角色为 {role}，此操作需要 {needed} 或更高角色")
     return role

@@ -1,0 +1,50 @@
+"""The province's rules, composed: read the rules in force, set a rule (an admin, a reason, a date; checked
+against the national bounds and the books in the writing transaction)."""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import budget
+from budget import rules as brules
+from warehouse import budget_books, db, rules as wrules, users
+
+MAX_REASON = 500
+
+
+def current(db_path: str | os.PathLike | None, on: date | None = None) -> dict:
+    """The rules in force on ``on`` (default today); the defaults where the warehouse has none."""
+    if db_path is not None and not db.db_path(db_path).exists():
+        return brules.defaults()
+    with db.connect(db_path) as con:
+        return wrules.rules_in_force(con, on)
+
+
+def set_rule(db_path: str | os.PathLike, key: str, value, effective_from: date, reason: str, user: str | None) -> int:
+    """Record a new setting. Refused (RuleError / PermissionDenied) outside the national bounds, without a reason,
+    or — for the reserve cap — below a reserve share the books already hold in a year still open."""
+    parsed = brules.parse(key, value)
+    reason = " ".join(str(reason or "").split())
+    if not reason or len(reason) > MAX_REASON or any(ord(c) < 32 for c in reason):
+        raise brules.RuleError(f"a rule needs a reason (1-{MAX_REASON} printable characters)", f"设定规则须写明理由（1–{MAX_REASON} 个可打印字符）")
+    if not (date(2000, 1, 1) <= effective_from <= date(2100, 12, 31)):
+        raise brules.RuleError(f"--from {effective_from} is not a plausible date", f"生效日期 {effective_from} 不合理")
+    with db.transaction(db_path) as con:
+        name = users.authorize(con, user, "rules_set")
+        if key == "reserve.cap_share":
+            _check_reserve(con, float(parsed), effective_from)
+        return wrules.record(con, key, parsed, effective_from, name, reason)
+
+
+def _check_reserve(con, cap: float, effective_from: date) -> None:
+    from monitor.ledger_change import closed_years
+
+    ledger = budget_books.entries(con)
+    if ledger.empty:
+        return
+    bal = budget.apply(budget.entries_from_frame(ledger))
+    closed = closed_years(con)
+    for y, r, t in zip(bal.totals["year"], bal.totals["reserve"], bal.totals["province_total"]):
+        if int(y) >= effective_from.year and int(y) not in closed and t > 0 and r / t > cap + 1e-9:
+            raise brules.RuleError(f"{int(y)}'s reserve is {r / t:.1%} of its total, above {cap:.1%}: release it first",
+                                   f"{int(y)} 年储备已占总量 {r / t:.1%}，高于 {cap:.1%}：请先下达储备")
