@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import auth, data, freshness
+from services import auth, data, freshness, session
 from services.i18n import LANGS, lang, t
 
 st.set_page_config(page_title="碳排放预算监测 · Carbon budget monitor", page_icon="🌦️", layout="wide")
 
 if "lang" not in st.session_state:
-    st.session_state["lang"] = st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGS else "zh"
+    st.session_state["lang"] = session.initial_lang()  # ?lang= in the address, else the cookie, else Chinese
 
 with st.sidebar:
     st.radio(t("language"), options=list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
+session.keep_lang(lang())  # a reload or a new tab keeps the language
 
 pages = [
     st.Page("app_pages/weather.py", title=t("page_weather"), icon="🌦️", url_path="weather", default=True),
@@ -30,12 +31,16 @@ pages = [
 path = data.warehouse_path()
 try:
     auth.sidebar(path)
+    session.restore(path)  # signed in from the session cookie after a reload or in a new tab
     if auth.can(path, "upload"):
         pages += [st.Page("app_pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
                   st.Page("app_pages/batches.py", title=t("page_batches"), icon="🗂️", url_path="batches"),
                   st.Page("app_pages/meters.py", title=t("mt_page"), icon="🔌", url_path="meters")]
 except FileNotFoundError:
+    if auth.can(path, "manage_users"):
+        pages.append(st.Page("app_pages/admin.py", title=t("fu_page_admin"), icon="🛠️", url_path="admin"))
     pass  # no warehouse yet: every page says so
 page = st.navigation(pages)
+session.write_pending()  # cookies to set or delete after a sign-in, a sign-out or a language change
 freshness.show_flash()  # the confirmation of this session's last write, on whichever page it lands
 page.run()

@@ -37,7 +37,7 @@ def cmd_demo(args) -> int:
             print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
             return EXIT_REJECTED
     info = demo.build(args.db_path, n_cities=args.cities, as_of=args.as_of, seed=args.seed,
-                      co2_lag_months=args.co2_lag, with_nowcast=not args.no_nowcast)
+                      co2_lag_months=args.co2_lag, with_nowcast=not args.no_nowcast, with_users=not args.no_users)
     _print_json(info) if args.json else print(
         f"demo province written to {info['path']}: {info['regions']} regions, "
         f"{info['observations']:,} statistical values, {info['co2_accounted']:,} accounted CO2 months, "
@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=20260101)
     d.add_argument("--co2-lag", type=int, default=6, help="months accounted CO2 lags the drivers")
     d.add_argument("--no-nowcast", action="store_true", help="skip the first nowcast run")
+    d.add_argument("--no-users", action="store_true", help="no demo accounts (by default one per role, passwords shown "
+                   "on the sign-in page while the warehouse is the demo)")
     d.add_argument("--force", action="store_true", help="replace a warehouse that holds more than a demo")
     d.add_argument("--user", default=None, help="acting admin when --force replaces a warehouse with users")
     d.add_argument("--json", action="store_true")

@@ -57,7 +57,7 @@ def create_demo_plan(db_path: str | os.PathLike) -> int:
 
 
 def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = None, seed: int = 20260101,
-          co2_lag_months: int = 6, with_nowcast: bool = True) -> dict:
+          co2_lag_months: int = 6, with_nowcast: bool = True, with_users: bool = False) -> dict:
     info = build_demo(db_path, n_cities=n_cities, as_of=as_of, seed=seed, co2_lag_months=co2_lag_months)
     if with_nowcast:
         info["nowcast"] = nowcast_run.run_and_store(db_path)["model_run"]
@@ -68,4 +68,8 @@ def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = No
     info["measures"] = create_demo_measures(db_path, info["as_of"], MAJOR_PROJECT_CITY, MAJOR_PROJECT_NAME)
     info["meters"] = build_meters(db_path, info["as_of"], seed)  # metered key emitters: registry, MRV years, daily readings
     info["allowances"] = build_allowances(db_path, info["as_of"], seed)  # power sector, local market: an allowance year
+    if with_users:  # one account per role, passwords on the sign-in page while this stays the demo (issue 22)
+        from demo_province.users_demo import create_demo_users
+
+        info["users"] = create_demo_users(db_path)
     return info

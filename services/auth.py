@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services import session
 from services.i18n import t
 from warehouse import signin, users
 
@@ -29,8 +30,14 @@ def client_address() -> str:
 
 
 def sign_in(path: str, user: str, password: str) -> tuple[str | None, str]:
-    """(role, "") when the password is right; (None, message key) when wrong or the name is locked."""
-    return signin.sign_in(path, user, password, client_address(), _guard())
+    """(role, "") when the password is right; (None, message key) when wrong or the name is locked; a demo
+    account only while the warehouse is the demo (its password is public)."""
+    from warehouse import demo_accounts
+
+    role, problem = signin.sign_in(path, user, password, client_address(), _guard())
+    if role is not None and demo_accounts.is_demo_account(path, user) and not demo_accounts.is_demo(path):
+        return None, "fu_demo_closed"
+    return role, problem
 
 
 def current_user() -> tuple[str | None, str | None]:
@@ -67,9 +74,9 @@ def sidebar(path: str) -> None:
         return
     name, role = current_user()
     if name:
-        st.sidebar.write(t("auth_signed_in", name=name, role=t(f"role_{role}")))
+        st.sidebar.write(t("auth_signed_in", name=name, role=session.role_label(role)))
         if st.sidebar.button(t("auth_sign_out"), key="auth_sign_out"):
-            st.session_state.pop(SESSION_USER, None)
+            session.forget()  # the session and its cookie
             st.rerun()
         return
     with st.sidebar.form("auth_form"):
@@ -83,3 +90,5 @@ def sidebar(path: str) -> None:
             else:
                 st.session_state[SESSION_USER] = {"name": users.normalize_name(user), "role": role}
                 st.rerun()
+                session.remember(path, users.normalize_name(user))  # survives a reload and a new tab
+    session.demo_panel(path)  # the demo's accounts and passwords, only while the warehouse is the demo

@@ -212,9 +212,10 @@ TEXT.update({
 
 TEXT.update({
     # sign-in and roles
-    "auth_read_only": ("只读模式：尚未配置用户，上传与批次管理已隐藏。添加分析人员：\n\n`carbon-budget users add 姓名 --role analyst`",
-                       "Read-only: no users are configured, so upload and history are hidden. Add an analyst with\n\n"
-                       "`carbon-budget users add NAME --role analyst`"),
+    "auth_read_only": ("只读模式：尚未配置用户，上传与批次管理已隐藏。第一个用户须为管理员：\n\n`carbon-budget users add 姓名 --role admin`\n\n"
+                       "之后管理员可在“系统管理”页添加其他用户。",
+                       "Read-only: no users are configured, so upload and history are hidden. The first user must be an admin:\n\n"
+                       "`carbon-budget users add NAME --role admin`\n\nthen the admin adds everyone else on the Administration page."),
     "auth_signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
     "auth_sign_out": ("退出登录", "Sign out"),
     "auth_sign_in": ("登录后可上传数据", "Sign in to upload data"),

@@ -41,3 +41,57 @@ TEXT.update({
     "fu_plan_reserve": ("预留储备", "Reserve"),
     "fu_plan_quota": ("单列指标", "Separately-listed quota"),
 })
+TEXT.update({
+    # sign-in with the demo accounts
+    "fu_demo_accounts": ("示范账号（每个角色一个）", "Demo accounts (one per role)"),
+    "fu_demo_accounts_note": ("仅在仓库为示范数据时显示。点击按钮填入登录框，再点“登录”。一旦添加真实用户或数据，这些账号即停用。",
+                              "Shown only while the warehouse holds the demo. A button fills the sign-in form; then press "
+                              "“Sign in”. Once real users or data are added, these accounts stop working."),
+    "fu_demo_role": ("角色", "Role"),
+    "fu_demo_use": ("以{role}身份登录：{name}", "Use the {role} account: {name}"),
+    "fu_demo_closed": ("示范账号已停用：仓库中已有真实用户或数据。请使用管理员为您创建的账号。",
+                       "Demo accounts are closed: the warehouse now holds real users or data. Use the account an admin made for you."),
+    "fu_role_approver": ("省政府审定", "approver (provincial government)"),
+})
+TEXT.update({
+    # administration page
+    "fu_page_admin": ("系统管理", "Administration"),
+    "fu_admin_intro": ("管理员在此管理用户与角色、地区树。每项修改立即生效并在此显示；所有修改都会在写入的事务中再次校验权限。",
+                       "Admins manage users and roles and the region tree here. Every change takes effect at once and shows here; "
+                       "each is checked again in the transaction that writes it."),
+    "fu_admin_refused": ("未执行：{msg}", "Not done: {msg}"),
+    "fu_users": ("用户与角色", "Users and roles"),
+    "fu_user_region": ("负责地区", "Region"),
+    "fu_whole_tree": ("全部地区", "All regions"),
+    "fu_user_created": ("创建时间", "Created"),
+    "fu_user_state": ("状态", "State"),
+    "fu_user_demo": ("示范账号", "Demo account"),
+    "fu_enabled": ("启用", "enabled"),
+    "fu_disabled": ("停用", "disabled"),
+    "fu_add_user": ("添加用户", "Add a user"),
+    "fu_user_rules": ("市级填报人须选择所负责的城市；密码至少 {n} 个字符，只保存其哈希值。",
+                      "A city reporter needs its city; passwords have at least {n} characters and only their hash is kept."),
+    "fu_user_added": ("已添加用户 {name}（{role}）。", "User {name} added ({role})."),
+    "fu_pick_user": ("选择用户", "User"),
+    "fu_enable": ("启用该用户", "Enable this user"),
+    "fu_disable": ("停用该用户", "Disable this user"),
+    "fu_user_enabled": ("已启用用户 {name}。", "User {name} enabled."),
+    "fu_user_disabled": ("已停用用户 {name}：该用户不能再登录或操作。", "User {name} disabled: they can no longer sign in or act."),
+    "fu_regions": ("地区树", "Region tree"),
+    "fu_regions_intro": ("上传 CSV（代码、中文名、英文名、上级代码、级别）以新增或更正地区；先下载当前地区表或模板再修改。",
+                         "Upload a CSV (code, Chinese name, English name, parent code, level) to add or correct regions; "
+                         "start from the current table or the template."),
+    "fu_name_zh": ("中文名", "Chinese name"),
+    "fu_name_en": ("英文名", "English name"),
+    "fu_parent": ("上级", "Parent"),
+    "fu_level": ("级别", "Level"),
+    "fu_level_country": ("国家", "country"),
+    "fu_level_province": ("省份", "province"),
+    "fu_level_city": ("城市", "city"),
+    "fu_level_district": ("区县", "district"),
+    "fu_regions_download": ("下载当前地区表（CSV）", "Download the regions (CSV)"),
+    "fu_regions_template": ("下载地区模板（CSV）", "Download the template (CSV)"),
+    "fu_regions_upload": ("选择地区文件（CSV）", "Choose a regions file (CSV)"),
+    "fu_regions_load": ("导入地区", "Load the regions"),
+    "fu_regions_done": ("地区已导入：{msg}", "Regions loaded: {msg}"),
+})

@@ -38,7 +38,7 @@ def demo_db(tmp_path_factory) -> Path:
     from cli.main import main
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    assert main(["--db", str(path), "demo", "--as-of", "2026-10"]) == 0
+    assert main(["--db", str(path), "demo", "--as-of", "2026-10", "--no-users"]) == 0  # tests add the users they need
     return path
 
 

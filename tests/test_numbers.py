@@ -24,7 +24,7 @@ AS_OF = "2026-04"          # fuels (and accounted CO2) up to 2025-12; 2026-01..0
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("numbers") / "demo.duckdb"
-    assert main(["--db", str(path), "demo", "--as-of", AS_OF, "--co2-lag", "4"]) == 0
+    assert main(["--db", str(path), "demo", "--as-of", AS_OF, "--co2-lag", "4", "--no-users"]) == 0
     return path
 
 

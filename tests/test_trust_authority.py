@@ -29,7 +29,7 @@ def _cli(args, capsys, stdin: str | None = None, monkeypatch=None):
 def small_demo(tmp_path):
     """A 12-city demo without the nowcast (fast), with its 2026–2030 ledger."""
     path = tmp_path / "demo.duckdb"
-    assert main(["--db", str(path), "demo", "--no-nowcast", "--as-of", "2026-10"]) == 0
+    assert main(["--db", str(path), "demo", "--no-nowcast", "--as-of", "2026-10", "--no-users"]) == 0
     return path
 
 
@@ -50,7 +50,7 @@ def test_demo_refuses_a_warehouse_with_users_unless_forced_by_an_admin(small_dem
     assert code == 1 and "role_insufficient" in err
     assert file_digest(small_demo) == before  # refused: not a byte changed
     assert users.verify(small_demo, "boss", PASSWORD) == "admin"
-    code, _, _ = _cli(["--db", p, "demo", "--no-nowcast", "--force", "--user", "boss", "--as-of", "2026-10"], capsys)
+    code, _, _ = _cli(["--db", p, "demo", "--no-nowcast", "--force", "--user", "boss", "--as-of", "2026-10", "--no-users"], capsys)
     assert code == 0 and not users.any_users(small_demo)
 
 

@@ -141,7 +141,8 @@ def first_row(result: duckdb.DuckDBPyConnection) -> tuple | None:
 
 def user_content(path: str | os.PathLike) -> dict[str, int]:
     """What a warehouse holds beyond what ``carbon-budget demo`` writes: users, uploads/regions/rollbacks,
-    ledger entries made by people. Empty for a missing file or a demo-only warehouse.
+    ledger entries made by people. Empty for a missing file or a demo-only warehouse. The demo's own
+    accounts (``demo_accounts``, issue 22) and what they did are demo, not people's content.
     A file that cannot be opened as a warehouse counts as ``{"unreadable": 1}``."""
     p = db_path(path)
     if not p.exists():
@@ -149,15 +150,16 @@ def user_content(path: str | os.PathLike) -> dict[str, int]:
     try:
         with connect(p) as con:
             tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            demo = "(SELECT name FROM demo_accounts)" if "demo_accounts" in tables else "(SELECT NULL WHERE false)"
             out = {}
             if "users" in tables:
-                out["users"] = con.execute("SELECT count(*) FROM users").fetchall()[0][0]
+                out["users"] = con.execute(f"SELECT count(*) FROM users WHERE name NOT IN {demo}").fetchall()[0][0]
             if "batches" in tables:
                 out["batches"] = con.execute("SELECT count(*) FROM batches WHERE origin NOT IN "
-                                             "('demo', 'accounting', 'nowcast')").fetchall()[0][0]
+                                             f"('demo', 'accounting', 'nowcast') AND created_by NOT IN {demo}").fetchall()[0][0]
             if "budget_ledger" in tables:
                 out["ledger_entries"] = con.execute(
-                    "SELECT count(*) FROM budget_ledger WHERE \"user\" <> 'system'").fetchall()[0][0]
+                    f"SELECT count(*) FROM budget_ledger WHERE \"user\" <> 'system' AND \"user\" NOT IN {demo}").fetchall()[0][0]
     except duckdb.Error:
         return {"unreadable": 1}
     return {k: int(v) for k, v in out.items() if v}
