@@ -42,4 +42,4 @@ bench: $(STAMP)
 	for b in warehouse_build nowcast_accuracy nowcast_real nowcast_speed pages ingest hostile_uploads plan measures accounts enterprise_scale; do $(BIN)/python benchmarks/$$b.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(DB).meters
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).meters $(DB).filings $(DB).publication

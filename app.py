@@ -26,6 +26,7 @@ pages = [
     st.Page("app_pages/annual_accounts.py", title=t("acc_page_annual"), icon="📒", url_path="annual_accounts"),
     st.Page("app_pages/five_year_accounts.py", title=t("acc_page_five"), icon="🏅", url_path="five_year_accounts"),
     st.Page("app_pages/measures.py", title=t("page_measures"), icon="🧰", url_path="measures"),
+    st.Page("app_pages/province.py", title=t("pv_page"), icon="🏛️", url_path="province"),
     st.Page("app_pages/allowances.py", title=t("alw_page"), icon="🏭", url_path="allowances"),
 ]
 path = data.warehouse_path()

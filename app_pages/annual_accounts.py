@@ -8,7 +8,7 @@ import streamlit as st
 from budget import adjustment_rule, lmdi
 from services import accounts_view as av
 from budget import config as bconfig
-from services import auth, data
+from services import auth, data, province_view
 from services import budget_view as bv
 from services import units
 from services.freshness import after_write
@@ -137,6 +137,8 @@ if len(vs) > 1:
         st.dataframe(av.diff_table(d, label), hide_index=True, width="stretch")
 else:
     st.caption(t("acc_single"))
+
+province_view.objections_block(path, version, "close", year, dict(zip(regions.index, regions[f"name_{L}"])))
 
 if st.button(t("acc_make_docs"), key="acc_docs"):
     st.session_state["acc_docs_for"] = int(latest["close_id"])

@@ -9,7 +9,7 @@ from budget import evaluation
 from budget.year_close import plan_periods_for
 from services import accounts_view as av
 from budget import config as bconfig
-from services import auth, data
+from services import auth, data, province_view
 from services import budget_view as bv
 from services import units
 from services.freshness import after_write
@@ -99,6 +99,8 @@ if is_admin:
             st.error(t("acc_failed", msg=res.message_zh if L == "zh" else res.message_en))
 else:
     st.caption(t("acc_admin_only"))
+
+province_view.assessment_block(path, version, f"{start}-{end}", dict(zip(regions.index, regions[f"name_{L}"])))
 
 if st.button(t("acc_make_docs"), key="acc_five_docs"):
     st.session_state["acc_five_docs_for"] = int(latest["assessment_id"])

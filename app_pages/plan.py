@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from budget import config
-from services import auth, data, plan_editor, plan_tables as T, plan_view as V, units
+from services import auth, data, plan_editor, plan_tables as T, plan_view as V, province_view, units
 from services.freshness import after_write
 from services.i18n import lang, name_col, t
 from services.tables import user_name
@@ -73,6 +73,7 @@ if len(cm):  # an if-statement, not a bare expression: Streamlit's magic would p
     st.dataframe(T.comments(cm, names), hide_index=True, width="stretch")
 else:
     st.caption(t("plan_no_comments"))
+province_view.plan_block(path, key, plan_id, number, names)  # asked vs the total, answers to comments, objections
 own = V.comment_regions(path, c["members"])  # a city reporter answers for its own city only
 if commenter and not approved and own:
     with st.form("plan_comment_form", clear_on_submit=False):

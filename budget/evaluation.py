@@ -12,7 +12,11 @@ Config block (the one place of the evaluation's weights, scales and grades):
   alert response: 100 when the first measure followed a red close within ``RESPONSE_FULL_DAYS`` days,
   0 at ``RESPONSE_ZERO_DAYS`` (or never);
   nowcast accuracy: 100 − ``NOWCAST_PENALTY`` points per 1% of MAPE of the stored estimates;
-  uploads on time: 100 × share of months whose electricity upload arrived within ``UPLOAD_DEADLINE_DAYS``.
+  uploads on time: 100 × share of months whose electricity upload arrived within ``UPLOAD_DEADLINE_DAYS``;
+  funding and capacity: 100 × share of the period's (year, purpose) pairs — purposes
+  ``budget.province.FUND_PURPOSES``: monitoring, verification, reporting — in which the province gave the city
+  capacity funds (computed from the recorded funds, no longer typed in; no funds recorded for any city in the
+  period = no data).
 - ``GRADES``: ≥ 90 优秀, ≥ 80 良好, ≥ 60 合格, else 不合格.
 """
 from __future__ import annotations
@@ -29,7 +33,7 @@ INDICATORS = {
     "upload_timeliness": (0.05, "computed"),
     "target_reasonableness": (0.10, "entered"),
     "coordination": (0.10, "entered"),
-    "funding_capacity": (0.05, "entered"),
+    "funding_capacity": (0.05, "computed"),
 }
 ENTERED = tuple(k for k, (_, s) in INDICATORS.items() if s == "entered")
 TOTAL_PENALTY = 10.0
@@ -52,7 +56,7 @@ INDICATOR_LABELS = {
     "upload_timeliness": {"zh": "数据报送及时性", "en": "Uploads on time"},
     "target_reasonableness": {"zh": "目标合理性（评分）", "en": "Target reasonableness (entered)"},
     "coordination": {"zh": "跨部门跨地区协同（评分）", "en": "Coordination (entered)"},
-    "funding_capacity": {"zh": "资金与能力保障（评分）", "en": "Funding and capacity (entered)"},
+    "funding_capacity": {"zh": "资金与能力保障", "en": "Funding and capacity"},
 }
 
 
@@ -68,14 +72,14 @@ def grade(score: float | None) -> str | None:
 
 def indicator_values(closes: pd.DataFrame, *, start: int, end: int, base_intensity: pd.Series,
                      target_end: pd.Series, red_years: pd.DataFrame, measures: pd.DataFrame,
-                     estimate_errors: pd.DataFrame, uploads: pd.DataFrame) -> pd.DataFrame:
+                     estimate_errors: pd.DataFrame, uploads: pd.DataFrame, funds: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per region the raw indicator values (NaN = no data).
 
     ``closes``: the year closes of start..end stacked (``budget.year_close.CLOSE_COLUMNS``).
     ``base_intensity`` / ``target_end``: per region (index) intensity of start − 1 and target of ``end``.
     ``red_years``: region, year of closes whose deviation was beyond the red threshold.
     ``measures``: region, created_at. ``estimate_errors``: region, estimate, actual.
-    ``uploads``: region, period, first_recorded.
+    ``uploads``: region, period, first_recorded. ``funds``: region, year, purpose, amount (capacity funds).
     """
     c = closes[(closes["year"] >= start) & (closes["year"] <= end)]
     g = c.groupby("region", sort=False)
@@ -122,11 +126,33 @@ def indicator_values(closes: pd.DataFrame, *, start: int, end: int, base_intensi
         out["upload_on_time_share"] = u.groupby("region")["on_time"].mean().reindex(regions)
     else:
         out["upload_on_time_share"] = np.nan
+    out["capacity_coverage"] = capacity_coverage(funds, out, start, end)
     prov = out.index[out["is_province"].astype(bool)]
     if len(prov) and len(estimate_errors):
         e = estimate_errors[estimate_errors["actual"] > 0]
         out.loc[prov, "nowcast_mape"] = float((abs(e["estimate"] - e["actual"]) / e["actual"]).mean()) if len(e) else np.nan
     return out.reset_index()
+
+
+def capacity_coverage(funds: pd.DataFrame | None, regions: pd.DataFrame, start: int, end: int) -> pd.Series:
+    """Per region the share of (year, purpose) pairs of start..end with capacity funds (> 0); the province: the
+    mean of its cities. NaN everywhere when no funds are recorded for the period (no data)."""
+    from budget.province import FUND_PURPOSES
+
+    out = pd.Series(np.nan, index=regions.index, dtype=float)
+    if funds is None or funds.empty:
+        return out
+    f = funds[(funds["year"] >= start) & (funds["year"] <= end) & funds["purpose"].isin(FUND_PURPOSES)]
+    f = f.groupby(["region", "year", "purpose"])["amount"].sum()
+    f = f[f > 0]
+    if f.empty:
+        return out
+    pairs = (end - start + 1) * len(FUND_PURPOSES)
+    cities = ~regions["is_province"].astype(bool)
+    covered = f.groupby(level="region").size()
+    out[cities] = covered.reindex(regions.index[cities]).fillna(0) / pairs
+    out[~cities] = out[cities].mean()
+    return out
 
 
 def score(values: pd.DataFrame, entered: pd.DataFrame | None = None, weights: dict | None = None) -> pd.DataFrame:
@@ -145,6 +171,8 @@ def score(values: pd.DataFrame, entered: pd.DataFrame | None = None, weights: di
     s["alert_response"] = np.where(d.notna(), _clip(100 * (RESPONSE_ZERO_DAYS - d) / (RESPONSE_ZERO_DAYS - RESPONSE_FULL_DAYS)), np.nan)
     s["nowcast_accuracy"] = np.where(v["nowcast_mape"].notna(), _clip(100 - NOWCAST_PENALTY * 100 * v["nowcast_mape"]), np.nan)
     s["upload_timeliness"] = np.where(v["upload_on_time_share"].notna(), _clip(100 * v["upload_on_time_share"]), np.nan)
+    cov = v["capacity_coverage"] if "capacity_coverage" in v else pd.Series(np.nan, index=v.index)
+    s["funding_capacity"] = np.where(cov.notna(), _clip(100 * cov), np.nan)
     for k in ENTERED:
         s[k] = np.nan
     if entered is not None and len(entered):

@@ -16,6 +16,7 @@ from budget import adjustment_rule, config as bconfig, evaluation, year_close
 from budget.periods import annual_gdp
 from monitor import approvals, ledger_change
 from warehouse import accounting, budget_books, closes, db, queries, rules as wrules, store, users
+from warehouse import province as province_store
 
 FUEL_SOURCES = tuple(year_close.lmdi.TCE_PER_UNIT) + (accounting.GRID_INDICATOR,)
 
@@ -332,6 +333,7 @@ def compute_five_year(db_path: str | os.PathLike | None, start: int, end: int) -
         errors = closes.estimate_errors(con, start, end)
         uploads = closes.upload_arrivals(con, start, end)
         entered = closes.entered_scores(con, start, end)
+        funds = province_store.funds(con, start, end)  # capacity funding: the "funding and capacity" indicator
         sectors = _sector_totals(con, start, end)
         rules = wrules.rules_in_force(con, _dt.date(end, 12, 31))
     # the stored close of each year (its latest version) where there is one, else computed now
@@ -345,7 +347,8 @@ def compute_five_year(db_path: str | os.PathLike | None, start: int, end: int) -
     t_end = t[t["year"] == end].drop_duplicates("region", keep="last").set_index("region")["intensity_target"] if len(t) else pd.Series(dtype=float)
     red = stacked.loc[stacked["deviation"] > float(rules["warning.red_deviation"]), ["region", "year"]]
     vals = evaluation.indicator_values(stacked, start=start, end=end, base_intensity=base, target_end=t_end,
-                                       red_years=red, measures=measures, estimate_errors=errors, uploads=uploads)
+                                       red_years=red, measures=measures, estimate_errors=errors, uploads=uploads,
+                                       funds=funds)
     rows = evaluation.score(vals, entered, weights=rules["evaluation.weights"])
     rows = rows.join(inp["regions"].set_index("code")[["name_zh", "name_en"]], on="region")
     if all_stored:
@@ -459,4 +462,4 @@ def five_year_record(result: FiveYearClose) -> dict:
 
 _RAW = {"total_target": "total_completion", "intensity_target": "intensity_completion", "budget_accuracy": "budget_accuracy",
         "alert_response": "alert_response_days", "nowcast_accuracy": "nowcast_mape",
-        "upload_timeliness": "upload_on_time_share"}
+        "upload_timeliness": "upload_on_time_share", "funding_capacity": "capacity_coverage"}

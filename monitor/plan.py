@@ -230,7 +230,10 @@ def document(db_path, plan_id: str, version: int | None = None, lang: str = "zh"
         approved = plans.approvals(con, plan_id)
     names = regions.set_index("code")["name_zh" if lang == "zh" else "name_en"].to_dict()
     appr = approved[approved["version"] == v["version"]]
-    return plan_doc.pdf(v, names, appr), plan_doc.xlsx(v, names, appr)
+    from monitor.filing_package import objection_tables  # comments, objections and their answers (issue 17)
+
+    table = objection_tables(db_path, "plan", plan_id, names, plan_id)
+    return plan_doc.pdf(v, names, appr, objections=table), plan_doc.xlsx(v, names, appr, objections=table)
 
 
 def parents(db_path) -> list[str]:

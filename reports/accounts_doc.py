@@ -181,7 +181,8 @@ def five_year_tables(rows: pd.DataFrame, fuels: pd.DataFrame, closes: pd.DataFra
     evaluation_t = pd.DataFrame(ev)
     raw = pd.DataFrame({"地区": r["region"], "名称": name, "预算偏差均值": r["budget_accuracy"],
                         "红色预警年数": r["red_years"], "预警后措施天数": r["alert_response_days"],
-                        "快算MAPE": r["nowcast_mape"], "按时报送占比": r["upload_on_time_share"]})
+                        "快算MAPE": r["nowcast_mape"], "按时报送占比": r["upload_on_time_share"],
+                        "能力资金覆盖": r["capacity_coverage"] if "capacity_coverage" in r else float("nan")})
     ranking = pd.DataFrame({"排名": pd.to_numeric(r["rank"], errors="coerce").astype(float), "地区": r["region"], "名称": name, "综合得分": r["score"],
                             "等级": r["grade"].map(lambda g: evaluation.GRADE_LABELS.get(g, {}).get("zh", "—")),
                             "有数据指标权重": r["coverage"]}).sort_values("排名", na_position="last")

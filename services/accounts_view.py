@@ -146,8 +146,12 @@ def rerun_five_year(path: str, user: str | None, start: int, end: int, score: tu
 def annual_docs(path: str, version: str, close_id: int, year: int, provisional: bool, months: tuple, number: int):
     from reports import accounts_doc
 
+    from monitor.filing_package import annual_extras
+
     rows, fuels = close_rows(path, version, close_id)
-    return accounts_doc.annual_pdf(rows, fuels, year, provisional, list(months), number), accounts_doc.annual_xlsx(rows, fuels)
+    kw = annual_extras(path, year)  # objections and answers (issue 17)
+    return (accounts_doc.annual_pdf(rows, fuels, year, provisional, list(months), number, **kw),
+            accounts_doc.annual_xlsx(rows, fuels, **kw))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -157,8 +161,11 @@ def five_year_docs(path: str, version: str, assessment_id: int, start: int, end:
 
     result = accounts.compute_five_year(path, start, end)
     rows = assessment(path, version, assessment_id).join(result.rows.set_index("region")[["name_zh", "name_en"]], on="region")
-    return (accounts_doc.five_year_pdf(rows, result.fuels, start, end, result.closes, result.sectors),
-            accounts_doc.five_year_xlsx(rows, result.fuels, result.closes, result.sectors))
+    from monitor.filing_package import five_year_extras
+
+    kw = five_year_extras(path, start, end)  # what followed the assessment, capacity funds, objections (issue 17)
+    return (accounts_doc.five_year_pdf(rows, result.fuels, start, end, result.closes, result.sectors, **kw),
+            accounts_doc.five_year_xlsx(rows, result.fuels, result.closes, result.sectors, **kw))
 
 
 def months_list(value) -> list[str]:
