@@ -13,7 +13,7 @@ from budget.policy import instruments
 from monitor import measures as ms
 from monitor import measures_outlook as mo
 from reports import bulletin_doc
-from services import auth
+from services import auth, documents
 from services import budget_view as bv
 from services.i18n import lang, t
 from services.measures_view import instrument_label, run_action, status_text
@@ -207,8 +207,10 @@ def bulletin_section(path: str, version: str, rep) -> None:
         st.session_state["ms_bl_ready"] = doc_lang
     if st.session_state.get("ms_bl_ready") == doc_lang:
         c = st.columns(2)
-        c[0].download_button(t("ms_bulletin_pdf"), _bulletin(path, version, doc_lang, "pdf"),
-                             file_name=f"bulletin-{rep.as_of}-{doc_lang}.pdf", mime="application/pdf", key="ms_bl_pdf")
+        pdf = documents.make(_bulletin, path, version, doc_lang, "pdf")   # a renderer failure: st.error, no traceback
+        if pdf is not None:
+            c[0].download_button(t("ms_bulletin_pdf"), pdf, file_name=f"bulletin-{rep.as_of}-{doc_lang}.pdf",
+                                 mime="application/pdf", key="ms_bl_pdf")
         c[1].download_button(t("ms_bulletin_xlsx"), _bulletin(path, version, doc_lang, "xlsx"),
                              file_name=f"bulletin-{rep.as_of}-{doc_lang}.xlsx", key="ms_bl_xlsx",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
