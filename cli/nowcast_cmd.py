@@ -79,7 +79,7 @@ def cmd_backtest(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     if args.predictions:
-        cols = ["model", "region", "period", "origin", "prediction", "lo90", "hi90", "actual"]
+        cols = ["model", "region", "period", "origin", "horizon", "prediction", "lo80", "hi80", "lo90", "hi90", "actual"]
         unit = catalog.indicators().set_index("code")["unit"].get(args.target, "")   # values are canonical
         write_csv(result.predictions[cols].assign(unit=unit), args.predictions)
     if args.json:
@@ -103,6 +103,7 @@ def add_parsers(sub) -> None:
     b.add_argument("--origins", type=int, default=6)
     b.add_argument("--drop", action="append", help="indicator to leave out (repeatable), e.g. gen_thermal")
     b.add_argument("--json", action="store_true")
-    b.add_argument("--predictions", default=None, help="write model,region,period,origin,prediction,lo90,hi90,actual,unit "
-                   "(model 'product' = the estimate the product stores, chosen on past origins only)")
+    b.add_argument("--predictions", default=None, help="write model,region,period,origin,horizon,prediction,lo80,hi80,"
+                   "lo90,hi90,actual,unit (model 'product' = the estimate the product stores, chosen on past origins "
+                   "only; an annual target: the last --origins years, each one year ahead of its origin)")
     b.set_defaults(func=cmd_backtest)

@@ -20,8 +20,10 @@ from nowcast.shareout import month_weights
 
 FALLBACK = (P.PRODUCT, "lightgbm", "ratio_12m", "ratio_yoy", "naive_seasonal")
 EST_COLS = ["region", "period", "indicator", "value", "lo80", "hi80", "lo90", "hi90", "horizon", "contributions"]
-INTERVAL_METHOD = ("split conformal on log(actual/prediction) residuals of the rolling backtest, per model, pooled "
-                   "over regions and horizons with a horizon scale; small-sample rank ceil((n+1)(1-a))")
+INTERVAL_METHOD = ("split conformal on log(actual/prediction) residuals of the rolling backtest, per model: the "
+                   "residuals of the last 4 months of target periods known at the origin (at least 60), divided by "
+                   "the horizon's error profile; small-sample rank ceil((n+1)(1-a)) (nowcast.intervals, method "
+                   "'recent')")
 SHAREOUT_METHOD = "pro-rata by monthly elec_total (not Denton); calendar days where electricity is unknown"
 
 
@@ -31,6 +33,10 @@ class BacktestResult:
     metrics: pd.DataFrame
     summary: pd.DataFrame
     settings: dict = field(default_factory=dict)
+    # Every origin's predictions with actuals (warm-up origins and the nested product included): model,
+    # region, ri, p, origin_p, horizon, prediction, actual. What a comparison of interval methods needs.
+    history: pd.DataFrame | None = None
+    choices: dict | None = None        # origin index -> the product's choice by horizon (nowcast.product)
 
 
 @dataclass
@@ -89,7 +95,8 @@ def _backtest(panel: Panel, origins: int, hp: int, seed: int, offset: int | None
     allp = pd.concat([allp, prod], ignore_index=True)
     settings["product_choices"] = {panel.label(o): {str(h): c for h, c in ch.items()} for o, ch in choices.items()
                                    if o in set(ev)}
-    pred = B.intervals_without_lookahead(allp, ev, settings["horizons"])
+    settings["_choices"] = choices
+    pred = B.intervals_without_lookahead(allp, ev, settings["horizons"], months_per_period=panel.k, choices=choices)
     pred["period"] = [panel.label(p) for p in pred["p"]]
     pred["origin"] = [panel.label(p) for p in pred["origin_p"]]
     settings["training_rows"] = {k: v.get("n_train") for k, v in info.items()}
@@ -111,7 +118,8 @@ def run_backtest(obs: pd.DataFrame, target: str = "co2_total", origins: int = 6,
     panel = build_panel(df, target)
     hp = B.period_horizons(panel.freq, horizons)
     last = None if last_origin is None else int(period_index(pd.Series([str(last_origin)]), panel.freq)[0])
-    pred, _, settings = _backtest(panel, max(1, int(origins)), hp, seed, None, last)
+    pred, allp, settings = _backtest(panel, max(1, int(origins)), hp, seed, None, last)
+    choices = settings.pop("_choices", None)
     if pred.empty:
         raise ValueError(f"not enough {target!r} history for a backtest: each origin needs at least two periods "
                          f"with a same-period-last-year value before it and an actual after it")
@@ -119,7 +127,8 @@ def run_backtest(obs: pd.DataFrame, target: str = "co2_total", origins: int = 6,
     settings.update(target=target, frequency=FREQ_NAMES[panel.freq], seed=seed, models=list(MODELS) + [P.PRODUCT],
                     model_params=model_settings(), interval_method=INTERVAL_METHOD,
                     dropped_indicators=sorted(drop_indicators or ()), notes=settings["notes"] + notes + panel.notes)
-    return BacktestResult(pred[B.PRED_COLS].reset_index(drop=True), metrics, summary, settings)
+    hist = allp[["model", "region", "ri", "p", "origin_p", "horizon", "prediction", "actual"]].reset_index(drop=True)
+    return BacktestResult(pred[B.PRED_COLS].reset_index(drop=True), metrics, summary, settings, hist, choices)
 
 
 def _default_as_of(df: pd.DataFrame, target: str) -> int:
@@ -164,9 +173,12 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
         return NowcastResult(empty, pd.DataFrame(columns=B.METRIC_COLS), pd.DataFrame(), _skipped(skipped), settings)
     if int(origins) > 0:
         pred, allp, bt_settings = _backtest(panel, int(origins), hp, seed, offset)
+        bt_settings.pop("_choices", None)
     else:   # no calibration backtest: estimates without intervals
         pred, allp, bt_settings = pd.DataFrame(), pd.DataFrame(), {"notes": ["origins=0: no backtest, no intervals"]}
     metrics, summary = B.metrics(pred)
+    if not pred.empty:
+        bt_settings["by_origin"] = B.origin_metrics(pred).round(6).to_dict(orient="records")
     settings["backtest"] = bt_settings
     fb = FeatureBuilder(panel)
     known = {d: min(as_of_m, m) for d, m in panel.driver_last.items()}
@@ -187,11 +199,15 @@ def nowcast(obs: pd.DataFrame, target: str = "co2_total", as_of: str | None = No
         settings["product"] = {"choice": {}, "rule": "no backtest: LightGBM, else the first baseline with an estimate"}
     est, fallbacks = _choose(preds)
     settings["fallback_rows"] = fallbacks
-    # The product's band comes from its own nested backtest history (choices made on earlier origins),
-    # not from residuals its final choice would have had on rows it was chosen on (those are optimistic).
+    # The product's band: its final choice replayed on every backtest origin (B.replay_product), not its nested
+    # history, which mixes earlier choices (a baseline while the evidence was thin) into today's band.
+    if not allp.empty and choice:
+        allp = pd.concat([allp[allp["model"] != P.PRODUCT], B.replay_product(allp, choice)], ignore_index=True)
     resid = allp.assign(r=I.log_residual(allp["actual"], allp["prediction"])) if not allp.empty else \
-        pd.DataFrame(columns=["model", "region", "horizon", "r"])
-    cal = I.calibrate(resid[["model", "region", "horizon", "r"]], list(range(1, hp + 1)))
+        pd.DataFrame(columns=["model", "region", "horizon", "r", "p"])
+    cal = I.calibrate(resid[["model", "region", "horizon", "r", "p"]], list(range(1, hp + 1)), cut=cut,
+                      months_per_period=panel.k)
+    settings["interval_window"] = cal.info
     settings["calibration"] = cal.table.round(5).to_dict(orient="records")
     est = I.apply_intervals(est.assign(region=panel.regions[est["ri"].to_numpy(int)] if len(est) else []), cal)
     estimates = _to_months(panel, est, known.get("elec_total"), target)

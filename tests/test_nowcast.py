@@ -78,7 +78,7 @@ def test_all_models_present_and_metrics_shape(backtest):
     assert (pred["period"] > pred["origin"]).all()
     m = backtest.metrics
     assert list(m.columns) == ["model", "horizon", "region", "n", "mape", "median_ape", "bias", "coverage80",
-                               "coverage90"]
+                               "coverage90", "half_width90"]
     assert "*" in set(m["region"]) and len(set(m["region"])) == 7
     assert set(backtest.summary["model"]) == set(nowcast.ALL_MODELS)
     # With exact drivers and 3 % noise the product model must beat the seasonal naive.

@@ -231,5 +231,8 @@ def test_backtest_cli_predictions_include_the_product(tmp_path):
     obs.to_csv(src, index=False)
     assert main(["backtest", "--input", str(src), "--origins", "2", "--predictions", str(out)]) == 0
     pred = pd.read_csv(out)
-    assert list(pred.columns)[:8] == ["model", "region", "period", "origin", "prediction", "lo90", "hi90", "actual"]
+    assert list(pred.columns)[:11] == ["model", "region", "period", "origin", "horizon", "prediction", "lo80", "hi80",
+                                       "lo90", "hi90", "actual"]
+    months = pd.PeriodIndex(pred["period"], freq="M") - pd.PeriodIndex(pred["origin"], freq="M")
+    assert (months.map(lambda d: d.n) == pred["horizon"]).all()
     assert "product" in set(pred["model"]) and pred.loc[pred["model"] == "product", "prediction"].notna().all()
