@@ -51,6 +51,25 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
+def cmd_approve(args) -> int:
+    """Propose the list as it stands for approval (审定): confirmed at once or pending the approver (issue 17)."""
+    from budget.province import ProvinceError
+    from cli.common import print_json, refused
+    from monitor import approvals, province
+
+    try:
+        out = province.propose_registry(args.db_path, args.user)
+    except (ProvinceError, users.PermissionDenied, approvals.ApprovalError) as exc:
+        return refused(exc)
+    if args.json:
+        print_json(out)
+    elif out["status"] == "pending":
+        print(f"key-emitter list proposed: approval {out['id']} waits for the {out['signoff']} / 名录已提请审定，待确认")
+    else:
+        print(f"key-emitter list approved: {out['result']['emitters']} units / 名录已审定")
+    return EXIT_OK
+
+
 def add_parsers(sub) -> None:
     r = sub.add_parser("registry", help="key-emitter registry: template, check and load an upload")
     rs = r.add_subparsers(dest="registry_command", required=True)
@@ -66,3 +85,7 @@ def add_parsers(sub) -> None:
     ld.set_defaults(func=cmd_load)
     ls = rs.add_parser("list", help="the current registry as CSV")
     ls.set_defaults(func=cmd_list)
+    ap = rs.add_parser("approve", help="propose the list as it stands for approval (审定) by the provincial government")
+    ap.add_argument("--user", default=None, help="a province admin")
+    ap.add_argument("--json", action="store_true")
+    ap.set_defaults(func=cmd_approve)

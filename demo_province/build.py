@@ -12,6 +12,7 @@ from demo_province.measures_demo import create_demo_measures
 from demo_province.meters_demo import build_meters
 from demo_province.plan_demo import record_demo_plan
 from demo_province.plan_entries import demo_plan_entries
+from demo_province.province_demo import build_province
 from monitor import nowcast_run
 from monitor.ledger_change import validate_entries
 from warehouse import budget_books, db, queries
@@ -68,6 +69,7 @@ def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = No
     info["measures"] = create_demo_measures(db_path, info["as_of"], MAJOR_PROJECT_CITY, MAJOR_PROJECT_NAME)
     info["meters"] = build_meters(db_path, info["as_of"], seed)  # metered key emitters: registry, MRV years, daily readings
     info["allowances"] = build_allowances(db_path, info["as_of"], seed)  # power sector, local market: an allowance year
+    info["province"] = build_province(db_path)  # objection answered, plan filed, consequences, capacity funds, the site
     if with_users:  # one account per role, passwords on the sign-in page while this stays the demo (issue 22)
         from demo_province.users_demo import create_demo_users
 

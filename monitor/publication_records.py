@@ -116,15 +116,17 @@ def registry_records(con, names: dict, b: dict) -> list[dict]:
     if ra.empty:
         return []
     a = ra.iloc[-1]
+    signed = a["approved_by"] != a["requested_by"]  # a second signature: the provincial government's
     content = json.loads(a["content"])
     rows = [{"code": r["code"], "name": _bi(r["name_zh"], r.get("name_en") or r["name_zh"]),
              "region": names.get(r["region"], r["region"]), "sector": r["sector"]} for r in content]
     return [_record("registry", "registry", "重点排放单位名录", "List of key emitting units", {
-        "date": str(a["approved_at"])[:10], "issuer": b["issuer"], "approver": b["approver"],
+        "date": str(a["approved_at"])[:10], "issuer": b["issuer"],
+        "approver": b["approver"] if signed else None,
         "facts": [{**_bi("单位数", "Units"), "value": str(len(rows))}],
-        "paragraphs": [_bi("依据国家认定条件和本省细化标准确定的重点排放单位名录，经省人民政府审定，现予公布。",
-                           "The key emitting units under the national criteria and the province's local criteria, "
-                           "approved by the provincial government, are published below.")],
+        "paragraphs": [_bi("依据国家认定条件和本省细化标准确定的重点排放单位名录" + ("，经省人民政府审定" if signed else "") + "，现予公布。",
+                           "The key emitting units under the national criteria and the province's local criteria"
+                           + (", approved by the provincial government," if signed else "") + " are published below.")],
         "tables": [{"id": "list", "caption": _bi("重点排放单位名录", "Key emitting units"),
                     "columns": [_col("code", "单位代码", "Code"), _col("name", "单位名称", "Name"), _col("region", "所在地区", "Region"),
                                 _col("sector", "行业", "Sector")], "rows": rows}]})]
@@ -219,13 +221,37 @@ def bulletin_records(db_path, names: dict, b: dict) -> list[dict]:
                     "rows": rows, "chart": {"label": "region", "value": "deviation"}}]})]
 
 
+def approved_assessment(con, start: int, end: int, latest_id: int) -> tuple[int | None, bool]:
+    """(assessment id that may be published, confirmed by a second signature) for a period: the latest one a
+    ``five_year_approve`` confirmed; with none confirmed and none pending, the latest stored one when the province's
+    rules ask no sign-off (``signoff.five_year_approve`` = none); otherwise nothing (pending is not published)."""
+    from budget import rules as brules
+    from warehouse import approvals, rules as wrules
+
+    asks = approvals.listing(con)
+    asks = asks[asks["action"] == "five_year_approve"]
+    mine = [(r, json.loads(r["payload"] or "{}")) for r in asks.to_dict("records")]
+    mine = [(r, p) for r, p in mine if int(p.get("start", 0)) == start and int(p.get("end", 0)) == end]
+    confirmed = [int(p["assessment_id"]) for r, p in mine if r["status"] == "confirmed"]
+    if confirmed:
+        return max(confirmed), True
+    if any(r["status"] == "pending" for r, _ in mine):
+        return None, False
+    if brules.signoff(wrules.rules_in_force(con), "five_year_approve") == "none":
+        return latest_id, False
+    return None, False
+
+
 def assessment_records(con, names: dict, b: dict) -> list[dict]:
     out = []
     av = closes.assessment_versions(con)
     for (a, z), g in av.groupby(["period_start", "period_end"]):
-        meta = g.sort_values("version").iloc[-1]
         a, z = int(a), int(z)
-        rows = closes.assessment_rows(con, int(meta["assessment_id"]))
+        aid, signed = approved_assessment(con, a, z, int(g.sort_values("version").iloc[-1]["assessment_id"]))
+        if aid is None:
+            continue  # awaiting its sign-off: not published
+        meta = g[g["assessment_id"] == aid].iloc[0]
+        rows = closes.assessment_rows(con, aid)
         cities = rows[~rows["is_province"].astype(bool)].sort_values("score", ascending=False)
         grade = lambda g_: _bi(bp.label_grade(g_, "zh"), bp.label_grade(g_, "en"))
         scores = [{"region": names.get(r["region"], r["region"]), "score": _f(r["score"]), "grade": grade(r["grade"]),
@@ -244,7 +270,8 @@ def assessment_records(con, names: dict, b: dict) -> list[dict]:
                       "amount": _f(r["amount"])} for r in fg.to_dict("records")]
         out.append(_record(f"assessment:{a}-{z}", "assessment", f"{a}–{z}年碳排放预算考核结果及其运用",
                            f"Carbon budget assessment {a}–{z} and what follows from it", {
-            "date": str(max([meta["created_at"]] + list(acts["decided_at"])))[:10], "issuer": b["issuer"], "approver": None,
+            "date": str(max([meta["created_at"]] + list(acts["decided_at"])))[:10], "issuer": b["issuer"],
+            "approver": b["approver"] if signed else None,
             "facts": [{**_bi("评价指标数", "Indicators"), "value": str(len(evaluation.INDICATORS))}],
             "paragraphs": [_bi("依据五年决算与预算管理质量评价，各城市综合得分、等级与排名如下；对考核结果优秀、良好的给予奖励，对不合格的予以问责。",
                                "From the five-year close and the evaluation of budget management, each city's score, grade and rank "

@@ -80,7 +80,7 @@ def test_what_the_rules_say_is_published_is_there(published):
     assert "2025年度碳排放预算决算及2026年预算调节结果" in joined
     assert "2021–2025年碳排放预算考核结果及其运用" in joined and all(a in joined for a in actions)
     assert "单列指标与预支批准结果" in joined and "预支" in joined
-    assert "审定机关：示范省人民政府" in joined
+    assert "发布机关：示范省生态环境厅" in joined
 
 
 def test_a_changed_record_is_published_as_a_correction(published, tmp_path, capsys):
@@ -155,3 +155,29 @@ def test_the_site_in_a_real_browser(published):
                     assert width <= 360, (rel, scale, width)  # no sideways scrolling of the page; tables scroll in their box
         finally:
             browser.close()
+
+
+def test_a_pending_list_is_not_published_until_the_approver_confirms(published, tmp_path, capsys):
+    import datetime as dt
+
+    from monitor import approvals, rules as mrules
+
+    path = tmp_path / "s.duckdb"
+    shutil.copy(published["path"], path)
+    users.add_user(path, "省政府审定人", "approver", "approver-pass-1")
+    mrules.set_rule(path, "signoff.registry_approve", "approver", dt.date.today(), "名录须省政府审定", ADMIN)
+    with db.transaction(path) as con:  # the list changes: a new unit added locally (增列)
+        con.execute("INSERT INTO key_emitters (code, name_zh, name_en, region, sector, batch_id, recorded_at) "
+                    "VALUES ('LOCAL-ADD-1', '增列单位（测试）', 'Local addition (test)', 'SF03', 'cement', NULL, now())")
+    code, out, _ = cli_json(capsys, "--db", path, "registry", "approve", "--user", ADMIN, "--json")
+    assert code == 0 and out["status"] == "pending"
+    code, pub, _ = cli_json(capsys, "--db", path, "publish", "--out", tmp_path / "site1", "--user", ADMIN, "--json")
+    assert code == 0 and pub["new"] == [] and pub["corrections"] == []
+    assert "LOCAL-ADD-1" not in _all_text(tmp_path / "site1")  # pending: not published
+    with pytest.raises(approvals.ApprovalError):
+        approvals.confirm(path, out["id"], ADMIN)  # the requester cannot sign twice
+    approvals.confirm(path, out["id"], "省政府审定人")
+    code, pub, _ = cli_json(capsys, "--db", path, "publish", "--out", tmp_path / "site2", "--user", ADMIN, "--json")
+    assert code == 0 and len(pub["corrections"]) == 1
+    page = (tmp_path / "site2" / "notices" / f"{pub['corrections'][0]}.html").read_text(encoding="utf-8")
+    assert "LOCAL-ADD-1" in page and "审定机关：示范省人民政府" in page and "省政府审定人" not in page
