@@ -54,6 +54,9 @@ def running_app(db_path: Path, timeout: float = 60.0):
 def browser_page():
     from playwright.sync_api import sync_playwright
 
+    from tests.tool_util import require_tool
+
+    require_tool(CHROMIUM)   # Debian's chromium (make test's system-deps): fails in CI when missing
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")

@@ -13,6 +13,7 @@ from cli.main import main
 from monitor import accounts
 from reports import accounts_doc
 from warehouse import budget_books, closes, db, store, users
+from tests.tool_util import require_tool
 
 
 @pytest.fixture
@@ -146,7 +147,7 @@ def test_five_year_cli_scores_grades_and_entered_scores(wh, capsys):
 def test_reports_pdf_has_the_chinese_headings_and_totals(wh, tmp_path):
     pdf, xlsx = tmp_path / "y.pdf", tmp_path / "y.xlsx"
     assert main(["--db", str(wh), "close", "--year", "2025", "--pdf", str(pdf), "--xlsx", str(xlsx)]) == 0
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run([require_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     close = accounts.compute_close(wh, 2025)
     prov = close.rows[close.rows["is_province"]].iloc[0]

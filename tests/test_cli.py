@@ -11,6 +11,7 @@ import pytest
 from cli.main import main
 from tests.conftest import REAL_DATA, file_digest
 from warehouse import db, queries
+from tests.tool_util import require_path
 
 
 def run(args, capsys) -> tuple[int, str, str]:
@@ -117,8 +118,8 @@ def test_nowcast_json_shape(demo_db, tmp_path, capsys):
     assert all(x["lo90"] <= x["lo80"] <= x["value"] <= x["hi80"] <= x["hi90"] for x in est)
 
 
-@pytest.mark.skipif(not REAL_DATA.exists(), reason="shared real data absent")
 def test_real_data_loads_with_its_negative_months_listed(tmp_path, capsys):
+    require_path(REAL_DATA, "the shared real data")
     dbp = str(tmp_path / "real.duckdb")
     assert run(["--db", dbp, "regions", "load", str(REAL_DATA / "regions.csv")], capsys)[0] == 0
     code, out, _ = run(["--db", dbp, "ingest", str(REAL_DATA / "observations.csv"), "--json"], capsys)

@@ -13,6 +13,7 @@ from monitor.status import status_records, status_report
 from reports import bulletin_doc
 from tests.apptest_util import open_page, texts
 from warehouse import budget_books, db, users
+from tests.tool_util import require_tool
 
 
 @pytest.fixture
@@ -124,7 +125,7 @@ def test_city_page_section_shows_the_what_if(demo_db, env_db, lang, head, with_l
 def test_bulletin_pdf_in_chinese_and_xlsx(demo_db):
     rep, reg = status_report(demo_db), ms.register(demo_db)
     pdf = bulletin_doc.bulletin_pdf(mo.bulletin_frames(rep, reg, "zh"), mo.quarter_label(rep), rep.as_of)
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    text = subprocess.run([require_tool("pdftotext"), "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "碳预算执行季度晴雨表通报" in text and "东湾" in text and "钢铁产能减量置换" in text
     import openpyxl
 

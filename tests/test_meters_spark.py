@@ -11,15 +11,17 @@ import pytest
 pytestmark = [pytest.mark.spark, pytest.mark.slow,
               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
-pytest.importorskip("pyspark")
 
 from cli.main import main  # noqa: E402
 from demo_province import meters_generator as gen  # noqa: E402
 from engines import get_engine, meter_job  # noqa: E402
+from tests.tool_util import require_module, require_tool  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def spark():
+    require_module("pyspark")   # the spark extra; missing in CI is a failure, not a skip
+    require_tool("java")
     from engines.spark_engine import session
 
     s = session("local[2]")

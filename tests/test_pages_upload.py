@@ -12,6 +12,7 @@ from tests.apptest_util import open_page, texts
 from tests.conftest import REAL_DATA, file_digest
 from tests.test_pages_budget import download_bytes, downloads  # noqa: F401 - the fixture
 from warehouse import db, queries, users
+from tests.tool_util import require_path
 
 GOOD = ("地区,时期,指标,数值,单位\n钢城市,2026-10,全社会用电量,4.2,亿千瓦时\n石岭市,2026-05,原煤消费量,1500000,吨\n"
         "石岭市,2026-05,焦炭消费量,10,万吨\n").encode("gbk")
@@ -182,8 +183,8 @@ def test_history_page_rolls_back_an_upload(wh):
     assert actions.wait_refresh(str(wh)).ok
 
 
-@pytest.mark.skipif(not REAL_DATA.exists(), reason="shared real data absent")
 def test_real_data_through_the_page_lists_problems_and_loads_valid_rows_on_request(tmp_path, env_db):
+    require_path(REAL_DATA, "the shared real data")
     from warehouse.regions_io import load_regions_file
 
     path = tmp_path / "real.duckdb"

@@ -1,19 +1,21 @@
 """The 31-province pack with 全国 as the parent: draft → approve → status, weather vane and rankings
-show those budgets (slow; skipped when the data folder is absent)."""
+show those budgets (slow; skipped when the data folder is absent, a failure in CI)."""
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import REAL_DATA
 from tests.plan_util import cli_json
+from tests.tool_util import require_path
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not (REAL_DATA / "observations.csv").exists(),
-                                                   reason="31-province pack not present")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def real_db(tmp_path_factory):
     from cli.main import main
+
+    require_path(REAL_DATA / "observations.csv", "the 31-province pack (shared real data)")
 
     path = tmp_path_factory.mktemp("plan_real") / "real.duckdb"
     assert main(["--db", str(path), "regions", "load", str(REAL_DATA / "regions.csv")]) == 0

@@ -11,6 +11,7 @@ import budget
 from monitor import plan as mplan
 from tests.plan_util import cli_json, demo_copy, tiny_warehouse
 from warehouse import budget_books, db, plans, users
+from tests.tool_util import require_tool
 
 PW = "plan-password-1"
 
@@ -141,7 +142,7 @@ def test_demo_plan_is_recorded_approved_without_new_ledger_entries(tmp_path_fact
     pdf_path, xlsx_path = tmp_path / "plan.pdf", tmp_path / "plan.xlsx"
     code, _, err = cli_json(capsys, "--db", path, "plan", "export", "SF-2026-2030", "--pdf", pdf_path, "--xlsx", xlsx_path)
     assert code == 0, err
-    text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run([require_tool("pdftotext"), "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
     for heading in ("五年总量与年度目标", "情景预测与强度约束", "纵向分配方案", "公平性指标", "预留储备与单列指标",
                     "责任分工与时间安排", "示范省碳排放预算方案"):
         assert heading in text.replace(" ", ""), heading

@@ -17,6 +17,7 @@ import build_upload_fixtures as B  # noqa: E402
 from intake.reader import read_upload  # noqa: E402
 from intake.validate import (  # noqa: E402
     CLEAN_COLUMNS, REPORT_COLUMNS, Reference, parse_number, parse_period, report_for_export, validate)
+from tests.tool_util import require_path  # noqa: E402
 
 TODAY = dt.date(2026, 4, 15)
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "china-provinces-monthly"
@@ -191,8 +192,8 @@ def test_file_problems_become_report_rows(ref):
     assert v.report["code"].tolist() == ["empty_file"] and not v.ok and v.clean.empty
 
 
-@pytest.mark.skipif(not (REAL / "observations.csv").exists(), reason="real data folder absent")
 def test_real_china_provinces_file():
+    require_path(REAL / "observations.csv", "the shared real data")
     raw = read_upload((REAL / "observations.csv").read_bytes(), "observations.csv")
     assert raw.ok and raw.shape == "long"
     regions = pd.read_csv(REAL / "regions.csv", dtype=str, keep_default_na=False)
