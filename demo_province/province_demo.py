@@ -32,18 +32,16 @@ ACTIONS = {  # grade -> (kind, measure, text zh / en, amount 万元)
 
 
 def _funds(db_path, cities: list[str]) -> int:
-    n = 0
+    grants = []
     for i, city in enumerate(cities):
         for year in range(PERIOD[0], PERIOD[1] + 1):
-            grants = [("monitoring", 120.0 + 10 * (i % 4))]
+            mine = [("monitoring", 120.0 + 10 * (i % 4))]
             if (year + i) % 3 != 0:
-                grants.append(("verification", 60.0))
+                mine.append(("verification", 60.0))
             if i % 3 != 2 or year >= 2024:
-                grants.append(("reporting", 30.0))
-            for purpose, amount in grants:
-                province.add_funds(db_path, region=city, year=year, amount=amount, purpose=purpose, user=ADMIN)
-                n += 1
-    return n
+                mine.append(("reporting", 30.0))
+            grants += [{"region": city, "year": year, "amount": a, "purpose": p} for p, a in mine]
+    return len(province.add_funds_many(db_path, grants, ADMIN))
 
 
 def build_province(db_path: str | os.PathLike) -> dict:

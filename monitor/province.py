@@ -55,14 +55,21 @@ def record_action(db_path: str | os.PathLike, *, region: str, period: str, kind:
 
 def add_funds(db_path: str | os.PathLike, *, region: str, year, amount, purpose: str, user: str | None) -> dict:
     """Capacity funds given to a city (admin)."""
-    y = bp.year(year)
-    amt = bp.number(amount, "amount", bp.MAX_FUNDS, required=True, positive=True)
-    purpose = bp.choice(purpose, bp.FUND_PURPOSES, "purpose")
+    return add_funds_many(db_path, [{"region": region, "year": year, "amount": amount, "purpose": purpose}], user)[0]
+
+
+def add_funds_many(db_path: str | os.PathLike, grants: list[dict], user: str | None) -> list[dict]:
+    """Several grants ({region, year, amount, purpose}) in one transaction: all recorded or none."""
+    checked = [(g["region"], bp.year(g["year"]), bp.number(g["amount"], "amount", bp.MAX_FUNDS, required=True, positive=True),
+                bp.choice(g["purpose"], bp.FUND_PURPOSES, "purpose")) for g in grants]
+    out = []
     with db.transaction(db_path) as con:
-        code = _region(con, region)
         who = users.authorize(con, user, "capacity_funds")
-        fid = store.insert_fund(con, {"region": code, "year": y, "amount": amt, "purpose": purpose}, who)
-    return {"fund_id": fid, "region": code, "year": y, "amount": amt, "purpose": purpose, "recorded_by": who}
+        for region, y, amt, purpose in checked:
+            code = _region(con, region)
+            fid = store.insert_fund(con, {"region": code, "year": y, "amount": amt, "purpose": purpose}, who)
+            out.append({"fund_id": fid, "region": code, "year": y, "amount": amt, "purpose": purpose, "recorded_by": who})
+    return out
 
 
 def actions(db_path: str | os.PathLike, period: str | None = None) -> pd.DataFrame:
