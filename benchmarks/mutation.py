@@ -1,0 +1,277 @@
+"""Mutation testing of the core modules with mutmut: kill rate per module and the surviving mutants.
+
+A suite is worth the bugs it catches. mutmut plants one small change at a time in a module (an
+operator, a constant, a comparison, a string, a dropped argument) and runs the tests that cover the
+changed function; a mutant that no test notices "survives". This script runs mutmut once per core
+module with only that module's covering test files (``MODULES`` below), ONE worker (the machine is
+shared), and prints per module: mutants, killed, survived, no covering test, timeouts, and the kill
+rate; then every surviving mutant as a diff. It is slow (minutes per module): not part of
+``make test``.
+
+    .venv/bin/python benchmarks/mutation.py                           # every core module
+    .venv/bin/python benchmarks/mutation.py --module budget/status.py # one module while developing
+    .venv/bin/python benchmarks/mutation.py --module budget/status.py --tests tests/test_x.py
+    .venv/bin/python benchmarks/mutation.py --list                    # modules and their tests
+
+How it runs: each module gets a scratch copy of the working tree under ``benchmarks/out/mutation/``
+(git-ignored), with a ``[tool.mutmut]`` section naming the one module to mutate and its test files;
+``python -m mutmut run --max-children 1`` runs there (mutmut works on a ``mutants/`` copy and maps
+every test to the functions it calls, so each mutant runs only the tests that reach it). Tests
+marked ``slow`` or ``browser`` are left out. mutmut is the optional extra ``mutation`` in
+pyproject.toml (``pip install -e ".[mutation]"``); the script installs it into this interpreter if
+it is missing. Kill rate = killed (incl. timeouts) / (killed + survived + no covering test).
+Known equivalent survivors are listed in ``EQUIVALENT`` with the reason; they are printed
+separately and the rate "without equivalents" leaves them out.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out" / "mutation"
+MUTMUT = "mutmut==3.8.1"  # keep in step with the `mutation` extra in pyproject.toml
+TARGET = 0.85
+PACKAGES = ["budget", "nowcast", "engines", "monitor", "warehouse", "intake", "reports", "services", "cli",
+            "demo_province", "app_pages"]
+ALSO_COPY = ["data", "app.py", "Makefile"]
+# Tests that read the source files themselves (size and import rules) fail on mutmut's instrumented copy for
+# every mutant alike, which would count as a kill: leave them out.
+SOURCE_CHECKS = ["tests/test_budget_progress.py::test_budget_package_stays_pure_and_small",
+                 "tests/test_meters_job.py::test_engines_room_stays_pure"]
+PYTEST_ARGS = ["-m", "not slow and not browser", "-p", "no:cacheprovider"] + [
+    arg for t in SOURCE_CHECKS for arg in ("--deselect", t)]
+IGNORE = shutil.ignore_patterns(".git", ".venv", "mutants", "out", "__pycache__", "*.pyc", "*.duckdb", "*.duckdb.wal",
+                                "*.duckdb.meters", ".hypothesis", ".pytest_cache", "*.egg-info")
+
+# Core module -> its covering test files: the unit tests that call it (directly or through the layer right
+# above) and build no demo warehouse, so a mutant costs seconds, not minutes. mutmut narrows further, per
+# function, to the tests that actually reach it. Integration tests (pages, CLI, demo) are not counted here.
+MODULES: dict[str, list[str]] = {
+    "budget/adjustment_rule.py": ["tests/test_accounts_logic.py", "tests/test_core_accounts.py"],
+    "budget/alerts.py": ["tests/test_budget_progress.py", "tests/test_core_alerts.py"],
+    "budget/allocation.py": ["tests/test_plan_logic.py", "tests/test_core_plan.py"],
+    "budget/evaluation.py": ["tests/test_accounts_logic.py", "tests/test_core_accounts.py"],
+    "budget/ledger.py": ["tests/test_budget_ledger.py"],
+    "budget/lmdi.py": ["tests/test_accounts_logic.py", "tests/test_core_lmdi.py"],
+    "budget/measures.py": ["tests/test_measures_logic.py", "tests/test_core_measures.py"],
+    "budget/mix.py": ["tests/test_measures_logic.py", "tests/test_core_measures.py"],
+    "budget/periods.py": ["tests/test_budget_progress.py", "tests/test_core_periods.py"],
+    "budget/plan.py": ["tests/test_budget_ledger.py", "tests/test_plan_logic.py", "tests/test_core_plan.py"],
+    "budget/plan_versions.py": ["tests/test_plan_logic.py"],
+    "budget/policy.py": ["tests/test_budget_progress.py", "tests/test_measures_logic.py", "tests/test_core_alerts.py"],
+    "budget/progress.py": ["tests/test_budget_progress.py", "tests/test_budget_speed_equivalence.py",
+                           "tests/test_core_progress.py"],
+    "budget/projection.py": ["tests/test_budget_progress.py", "tests/test_core_progress.py"],
+    "budget/rankings.py": ["tests/test_budget_progress.py", "tests/test_core_progress.py"],
+    "budget/scenarios.py": ["tests/test_plan_logic.py", "tests/test_core_plan.py"],
+    "budget/schedule.py": ["tests/test_budget_progress.py", "tests/test_core_progress.py"],
+    "budget/status.py": ["tests/test_budget_progress.py", "tests/test_core_progress.py"],
+    "budget/whatif.py": ["tests/test_measures_logic.py", "tests/test_core_measures.py"],
+    "budget/year_close.py": ["tests/test_accounts_logic.py", "tests/test_core_accounts.py"],
+    "nowcast/product.py": ["tests/test_nowcast_product.py"],
+    "nowcast/intervals.py": ["tests/test_nowcast_product.py"],
+    "nowcast/reconcile.py": ["tests/test_core_reconcile.py"],
+    "engines/meter_job.py": ["tests/test_meters_job.py", "tests/test_core_engines.py"],
+    "engines/duckdb_engine.py": ["tests/test_meters_job.py", "tests/test_core_engines.py"],
+    "engines/__init__.py": ["tests/test_meters_job.py", "tests/test_core_engines.py"],
+    "monitor/ledger_change.py": ["tests/test_trust_authority.py"],
+    "warehouse/users.py": ["tests/test_users.py"],
+    "intake/validate.py": ["tests/test_upload_validate.py", "tests/test_core_intake.py"],
+    "intake/row_checks.py": ["tests/test_upload_validate.py", "tests/test_core_intake.py"],
+    "intake/meters_validate.py": ["tests/test_meters_ingest.py", "tests/test_core_intake.py"],
+    "intake/registry.py": ["tests/test_plan_registry.py", "tests/test_core_intake.py"],
+    "reports/safe_text.py": ["tests/test_reports_defuse.py"],
+}
+
+# Survivors that no test can kill because the mutant behaves exactly like the original, with the reason.
+# Key: mutmut's mutant name. Keep the reason specific: what makes the two programs equal.
+EQUIVALENT: dict[str, str] = {}
+
+
+def ensure_mutmut() -> None:
+    if importlib.util.find_spec("mutmut") is None:
+        print(f"mutmut is missing: installing {MUTMUT} (the `mutation` extra) into {sys.prefix}")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", MUTMUT], check=True)
+
+
+def scratch_copy(module: str, tests: list[str], head: bool) -> Path:
+    """A fresh copy of the working tree (or of the last commit, with the module's test files from the working
+    tree) whose pyproject.toml tells mutmut what to mutate and which tests to run."""
+    work = OUT / module.replace("/", "__").removesuffix(".py")
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    if head:
+        archive = subprocess.run(["git", "archive", "HEAD", *PACKAGES, "tests", *ALSO_COPY], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+        for t in tests:
+            shutil.copy2(ROOT / t, work / t)
+    else:
+        for name in PACKAGES + ["tests"]:
+            shutil.copytree(ROOT / name, work / name, ignore=IGNORE)
+        for name in ALSO_COPY:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, work / name, ignore=IGNORE)
+            elif src.exists():
+                shutil.copy2(src, work / name)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    cfg = {
+        "source_paths": PACKAGES,
+        "only_mutate": [module],
+        "also_copy": ALSO_COPY,
+        "pytest_add_cli_args": PYTEST_ARGS,
+        "pytest_add_cli_args_test_selection": tests,
+        "use_git_change_detection": False,
+        "track_dependencies": False,
+    }
+    lines = ["", "[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in cfg.items()]
+    (work / "pyproject.toml").write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+    return work
+
+
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 35: "suspicious",
+          36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", 37: "killed"}
+
+
+SAMPLES = {1: [], 2: ["*__mutmut_*[02468]"], 5: ["*__mutmut_*[05]"], 10: ["*__mutmut_*0"]}
+
+
+def run_module(module: str, tests: list[str], verbose: bool, head: bool = False, sample: int = 1) -> dict:
+    missing = [t for t in tests if not (ROOT / t).exists()]
+    tests = [t for t in tests if (ROOT / t).exists()]
+    if not tests:
+        return {"module": module, "error": "no covering test file exists", "seconds": 0.0, "missing_tests": missing}
+    work = scratch_copy(module, tests, head)
+    env = {k: v for k, v in os.environ.items() if k not in ("CARBON_BUDGET_DB",)}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", "1", *SAMPLES[sample]]
+    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate()
+    except BaseException:  # Ctrl-C: stop mutmut and its forked workers (its own process group), then re-raise
+        os.killpg(proc.pid, signal.SIGTERM)
+        raise
+    proc.stdout, proc.stderr = out, err
+    seconds = time.perf_counter() - t0
+    (work / "mutmut.log").write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr, encoding="utf-8")
+    meta = work / "mutants" / (module + ".meta")
+    if not meta.exists():
+        tail = (proc.stdout + proc.stderr)[-3000:]
+        return {"module": module, "error": f"mutmut produced no results (exit {proc.returncode}); see {work}/mutmut.log\n{tail}",
+                "seconds": seconds, "missing_tests": missing}
+    all_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    codes = {k: v for k, v in all_codes.items() if v is not None}
+    if not codes or (sample == 1 and len(codes) < len(all_codes)):
+        tail = (proc.stdout + proc.stderr)[-3000:]
+        return {"module": module, "error": f"mutmut did not check the mutants (exit {proc.returncode}); see "
+                f"{work}/mutmut.log\n{tail}", "seconds": seconds, "missing_tests": missing}
+    by_status: dict[str, list[str]] = {}
+    for name, code in sorted(codes.items()):
+        by_status.setdefault(STATUS.get(code, "suspicious" if code is not None else "not checked"), []).append(name)
+    survivors = by_status.get("survived", []) + by_status.get("no tests", [])
+    diffs = {}
+    for name in survivors:
+        shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, env=env,
+                               capture_output=True, text=True)
+        diffs[name] = "\n".join(line for line in shown.stdout.splitlines()[1:] if not line.startswith(("---", "+++")))
+    killed = len(by_status.get("killed", [])) + len(by_status.get("timeout", []))
+    counted = killed + len(survivors)
+    equivalent = [n for n in survivors if n in EQUIVALENT]
+    if not verbose:
+        shutil.rmtree(work / "mutants", ignore_errors=True)
+    return {
+        "module": module, "seconds": seconds, "missing_tests": missing, "total": len(codes), "generated": len(all_codes),
+        "sample": sample, "killed": killed,
+        "survived": len(by_status.get("survived", [])), "no_tests": len(by_status.get("no tests", [])),
+        "timeout": len(by_status.get("timeout", [])), "other": {k: len(v) for k, v in by_status.items()
+                                                                if k not in ("killed", "survived", "no tests", "timeout")},
+        "rate": killed / counted if counted else 1.0,
+        "rate_without_equivalent": killed / (counted - len(equivalent)) if counted - len(equivalent) else 1.0,
+        "survivors": {n: {"status": "no tests" if n in by_status.get("no tests", []) else "survived",
+                          "equivalent": EQUIVALENT.get(n), "diff": diffs[n]} for n in survivors},
+    }
+
+
+def print_report(results: list[dict]) -> None:
+    print()
+    if any(r.get("sample", 1) > 1 for r in results):
+        print("(sampled: 'mutants' counts the mutants run, a systematic 1-in-K sample of those generated)")
+    print(f"{'module':32} {'mutants':>7} {'killed':>6} {'surv.':>5} {'no test':>7} {'equiv.':>6} {'kill rate':>9} "
+          f"{'w/o equiv.':>10} {'time':>6}")
+    for r in results:
+        if "error" in r:
+            print(f"{r['module']:32} ERROR {r['error'].splitlines()[0]}")
+            continue
+        eq = sum(1 for s in r["survivors"].values() if s["equivalent"])
+        flag = "" if r["rate_without_equivalent"] >= TARGET else "  < 85%"
+        print(f"{r['module']:32} {r['total']:7d} {r['killed']:6d} {r['survived']:5d} {r['no_tests']:7d} {eq:6d} "
+              f"{r['rate']:9.1%} {r['rate_without_equivalent']:10.1%} {r['seconds']:5.0f}s{flag}")
+    for r in results:
+        if "error" in r:
+            print(f"\n### {r['module']}: {r['error']}")
+            continue
+        if r["missing_tests"]:
+            print(f"\n### {r['module']}: test files not found (skipped): {', '.join(r['missing_tests'])}")
+        if not r["survivors"]:
+            continue
+        print(f"\n### {r['module']}: {len(r['survivors'])} surviving mutants")
+        for name, s in r["survivors"].items():
+            tag = f"EQUIVALENT: {s['equivalent']}" if s["equivalent"] else s["status"].upper()
+            print(f"- {name} [{tag}]")
+            for line in s["diff"].splitlines():
+                if line.startswith(("+", "-")):
+                    print(f"    {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--module", action="append", help="a core module path such as budget/status.py (repeatable)")
+    ap.add_argument("--tests", nargs="+", help="test files to use instead of the module's list")
+    ap.add_argument("--list", action="store_true", help="print the modules and their test files, run nothing")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    ap.add_argument("--head", action="store_true",
+                    help="mutate the last commit (with the module's test files from the working tree) instead of "
+                         "the working tree: for a tree where others' unfinished edits break the tests")
+    ap.add_argument("--sample", type=int, choices=sorted(SAMPLES), default=1,
+                    help="run a systematic 1-in-K sample of the mutants (by mutant number) instead of all of them")
+    ap.add_argument("--keep", action="store_true", help="keep mutmut's mutants/ folder (for `mutmut show/apply`)")
+    args = ap.parse_args(argv)
+    if args.list:
+        for m, t in MODULES.items():
+            print(f"{m}: {' '.join(t)}")
+        return 0
+    modules = args.module or list(MODULES)
+    unknown = [m for m in modules if m not in MODULES and not args.tests]
+    if unknown:
+        print(f"not a core module: {', '.join(unknown)} (see --list, or give --tests)", file=sys.stderr)
+        return 1
+    ensure_mutmut()
+    results = []
+    for m in modules:
+        print(f"mutating {m} ...", flush=True)
+        r = run_module(m, args.tests or MODULES[m], verbose=args.keep, head=args.head, sample=args.sample)
+        results.append(r)
+        if "error" not in r:
+            print(f"  {r['killed']}/{r['total']} killed ({r['rate']:.1%}) in {r['seconds']:.0f}s", flush=True)
+    print_report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    bad = [r for r in results if "error" in r or r["rate_without_equivalent"] < TARGET]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
