@@ -22,6 +22,7 @@ from budget.ledger import LedgerEntry, apply, entries_to_frame
 from budget.periods import annual_complete, annual_gdp, monthly_frame
 from budget.plan import allocation_shares, plan_entries, plan_handed_down
 from budget.plan_errors import PlanError
+from intake import text_policy
 
 #: Factor each method needs, per member.
 METHOD_FACTORS = {"history": ("history",), "gdp": ("gdp",), "intensity": ("history", "gdp"),
@@ -160,9 +161,10 @@ def expand_projects(projects: Sequence[Mapping], years: Sequence[int], members: 
     (万吨/yr) and optional start_year."""
     out = []
     for p in projects:
-        name, region = str(p.get("project", "")).strip(), str(p.get("region", ""))
+        name, region = text_policy.normalize(p.get("project", ""), multiline=False).strip(), str(p.get("region", ""))
         amount = float(p.get("amount", np.nan))
-        if not name or region not in set(map(str, members)) or not np.isfinite(amount) or amount <= 0:
+        if not name or len(name) > text_policy.MAX_NAME or region not in set(map(str, members)) \
+                or not np.isfinite(amount) or amount <= 0:
             raise PlanError("bad_project", {"project": name or region})
         per_year = {str(k): float(v) for k, v in (p.get("amounts") or {}).items()}  # optional amount per year
         for y in years:
