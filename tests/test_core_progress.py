@@ -101,3 +101,67 @@ def test_rank_change_from_previous_columns_of_the_progress_frame():
     assert pd.isna(r.loc["E", "rank_change_yoy_change"])
     assert r["rank_change_p_overspend"].isna().all() and r["rank_change_intensity_change"].isna().all()
     assert str(r["rank_change_deviation"].dtype) == "Int64"
+
+
+# ---- time schedule -----------------------------------------------------------------------------------------
+def _x_value(y, m):
+    return float(1 + (m * (y - 2017)) % 5)      # a different seasonal shape and total every year
+
+
+def _schedule_rows():
+    rows = [("X", f"{y}-{m:02d}", _x_value(y, m)) for y in range(2020, 2026) for m in range(1, 13)]   # 2025 = the year
+    rows += [("X", "2019-01", 50.0)]                                          # incomplete: ignored
+    rows += [("J", "2022-01", 3.0), ("J", "2022-02", 1.0)] + [("J", f"2022-{m:02d}", 1.0) for m in range(3, 13)]
+    rows += [("J", "2023-01..02", 2.0)] + [("J", f"2023-{m:02d}", 1.0) for m in range(3, 13)]
+    rows += [("K", "2024-01..02", 4.0)] + [("K", f"2024-{m:02d}", 1.0) for m in range(3, 13)]
+    rows += [("Z", f"2023-{m:02d}", 0.0) for m in range(1, 13)]                # a zero year is not a pattern
+    rows += [("S", "2024-01", 0.16)] + [("S", f"2024-{m:02d}", 0.04) for m in range(2, 13)]   # total 0.6
+    return monthly_frame(pd.DataFrame(rows, columns=["region", "period", "value"]))
+
+
+def _x_oracle(years):
+    shares = [[_x_value(y, m) / sum(_x_value(y, k) for k in range(1, 13)) for m in range(1, 13)] for y in years]
+    return [sum(s[m] for s in shares) / len(shares) for m in range(12)]
+
+
+def test_seasonal_pattern_against_hand_computed_shares():
+    pat = _schedule_rows()
+    p = schedule.seasonal_pattern(pat, 2025)
+    assert list(p.columns) == ["region", "month", "share", "cum_share", "n_years"]
+    assert p["region"].tolist() == [r for r in ["J", "K", "S", "X", "Z"] for _ in range(12)]
+    assert p["month"].tolist() == list(range(1, 13)) * 5 and str(p["n_years"].dtype) == "int64"
+    by = {r: g for r, g in p.groupby("region")}
+    assert by["X"]["share"].tolist() == pytest.approx(_x_oracle([2022, 2023, 2024]), abs=1e-12)
+    assert by["X"]["n_years"].iloc[0] == 3
+    # J: 2022 monthly (3, 1, then 1s: total 14), 2023 with January–February combined (2, then 1s: total 12).
+    # months 3–12: (1/14 + 1/12)/2 = 13/168; the pair: (4/14 + 2/12)/2 = 19/84, split 3:1 as in 2022
+    assert by["J"]["share"].tolist() == pytest.approx([19 / 112, 19 / 336] + [13 / 168] * 10, abs=1e-12)
+    assert by["J"]["n_years"].iloc[0] == 2                     # fewer complete years than asked: all of them
+    # K: only a combined year (4, then 1s: total 14): the pair 4/14 is split half and half
+    assert by["K"]["share"].tolist() == pytest.approx([1 / 7, 1 / 7] + [1 / 14] * 10, abs=1e-12)
+    assert by["S"]["share"].tolist() == pytest.approx([0.16 / 0.6] + [0.04 / 0.6] * 11, abs=1e-12)
+    assert by["Z"]["share"].tolist() == pytest.approx([1 / 12] * 12) and by["Z"]["n_years"].iloc[0] == 0
+    assert by["J"]["cum_share"].tolist() == pytest.approx(np.cumsum(by["J"]["share"]).tolist()[:11] + [1.0])
+    assert (p.groupby("region")["cum_share"].last() == 1.0).all()
+
+
+@pytest.mark.parametrize("years, window", [(1, [2024]), (2, [2023, 2024]), (0, [2020, 2021, 2022, 2023, 2024]),
+                                           (-1, [2021, 2022, 2023, 2024]), (-4, [2024]), (9, list(range(2020, 2025)))])
+def test_seasonal_pattern_window_of_last_complete_years(years, window):
+    p = schedule.seasonal_pattern(_schedule_rows(), 2025, years=years)
+    x = p[p["region"] == "X"]
+    assert x["share"].tolist() == pytest.approx(_x_oracle(window), abs=1e-12)
+    assert x["n_years"].iloc[0] == len(window)
+
+
+def test_schedule_progress_and_linear_schedule():
+    p = schedule.seasonal_pattern(_schedule_rows(), 2025)
+    zero = schedule.schedule_progress(p, 0)
+    assert zero.index.tolist() == ["J", "K", "S", "X", "Z"] and zero.index.name == "region"
+    assert zero.tolist() == [0.0] * 5
+    assert schedule.schedule_progress(p, -2).tolist() == [0.0] * 5
+    one = schedule.schedule_progress(p, 1)
+    assert one.index.name == "region" and one.to_dict() == pytest.approx(
+        {"J": 19 / 112, "K": 1 / 7, "S": 0.16 / 0.6, "X": _x_oracle([2022, 2023, 2024])[0], "Z": 1 / 12})
+    assert schedule.schedule_progress(p, 12).tolist() == [1.0] * 5
+    assert schedule.schedule_linear(3) == 0.25 and schedule.schedule_linear(12) == 1.0

@@ -1,0 +1,96 @@
+"""What-if of measures (budget/whatif.py) against grids worked out by hand.
+
+Fixture: a province P with its own measure, city A with a May–December measure and a one-month measure, city B
+whose actual start overrides the plan, plus a cancelled, a non-numeric, a next-year and a malformed one.
+"""
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from budget import whatif
+
+COLS = ["measure_id", "region", "status", "planned_start", "planned_end", "actual_start", "actual_end", "reduction"]
+MEASURES = pd.DataFrame([
+    (1, "A", "in_progress", "2026-05", "2026-12", None, None, 24.0),      # 2 万吨 a month, May–Dec
+    (2, "A", "planned", "2026-03", "2026-03", None, None, 12.0),          # one month: 1 万吨 in March
+    (3, "B", "done", "2026-06", "2026-02", "2025-11", "", 6.0),            # actual start wins; 0.5 Jan–Feb
+    (4, "P", "in_progress", "2026-01", "2026-12", None, None, 12.0),      # owned by the province itself
+    (5, "A", "cancelled", "2026-01", "2026-12", None, None, 120.0),
+    (6, "B", "planned", "2026-01", "2026-12", None, None, "abc"),         # no number: not in force
+    (7, "B", "planned", "2027-01", "2027-12", None, None, 12.0),          # next year
+    (8, "A", "planned", "2026-13", "2026-12", None, None, 12.0),          # malformed start
+    (9, "X", "planned", "2026-01", "2026-12", None, None, 12.0),          # a region not asked for
+], columns=COLS)
+
+A_ROW = [0, 0, 1, 0, 2, 2, 2, 2, 2, 2, 2, 2]
+B_ROW = [0.5, 0.5] + [0] * 10
+
+
+def test_reduction_grid_by_hand_with_a_province_measure_and_a_one_month_measure():
+    red, cnt = whatif.reduction_grid(MEASURES, ["P", "A", "B"], 2026, province="P")
+    assert red[1].tolist() == pytest.approx(A_ROW) and red[2].tolist() == pytest.approx(B_ROW)
+    # P: its own 1 a month, plus A and B and the unlisted region X (1 a month) — never its own twice
+    assert red[0].tolist() == pytest.approx([1 + a + b + 1 for a, b in zip(A_ROW, B_ROW)])
+    assert cnt.tolist() == [5, 2, 1]          # P: own + A's two + B's one + X's one
+    red2, cnt2 = whatif.reduction_grid(MEASURES, ["P", "A", "B"], 2026)   # no province row named
+    assert red2[0].tolist() == pytest.approx([1] * 12) and cnt2.tolist() == [1, 2, 1]
+    red3, cnt3 = whatif.reduction_grid(MEASURES, ["A", "B"], 2027, province="P")
+    assert red3[1].tolist() == pytest.approx([1] * 12) and cnt3.tolist() == [0, 1]
+
+
+def test_reduction_grid_switches_measures_on_by_id_and_reads_effective_status():
+    red, cnt = whatif.reduction_grid(MEASURES, ["A", "B"], 2026, include=["1", 3])
+    assert red[0].tolist() == pytest.approx([0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2]) and cnt.tolist() == [1, 1]
+    red, cnt = whatif.reduction_grid(MEASURES, ["A", "B"], 2026, include=[5])   # cancelled stays off
+    assert not red.any() and cnt.tolist() == [0, 0]
+    eff = MEASURES.assign(effective_status=["cancelled"] + ["planned"] * 8)      # effective status wins
+    red, cnt = whatif.reduction_grid(eff, ["A"], 2026)
+    assert cnt.tolist() == [2]    # measure 2 and measure 5 (its status says cancelled, its effective status not)
+    assert red[0].tolist() == pytest.approx([10, 10, 11] + [10] * 9)
+    empty = whatif.reduction_grid(None, ["A", "B"], 2026)
+    assert empty[0].shape == (2, 12) and not empty[0].any() and empty[1].tolist() == [0, 0]
+    assert whatif.reduction_grid(MEASURES.iloc[0:0], ["A"], 2026)[1].tolist() == [0]
+
+
+def _paths(region, known_months, value=100.0):
+    return pd.DataFrame({"region": region, "month": list(range(1, 13)),
+                         "kind": ["statistical" if m <= known_months else "projected" for m in range(1, 13)],
+                         "value": value})
+
+
+def test_outlook_cuts_only_projected_months_and_lowers_the_mean():
+    z90 = NormalDist().inv_cdf(0.95)
+    progress = pd.DataFrame({"region": ["A", "B"], "budget": [1196.0, 1300.0], "projected_total": [1200.0, 1200.0],
+                             "projected_lo90": [1200 - 10 * z90, 1200.0], "projected_hi90": [1200 + 10 * z90, 1200.0],
+                             "p_overspend": [0.65, 0.0], "run_out_month": ["2026-12", None]})
+    paths = pd.concat([_paths("A", 9), _paths("B", 12)])
+    o = whatif.outlook(progress, paths, MEASURES, 2026).set_index("region")
+    # A: months 10–12 are projected; measure 1 removes 2 a month there (March's cut is in known data)
+    assert o.loc["A", "measures_reduction"] == pytest.approx(6.0)
+    assert o.loc["A", "projected_year_end_with_measures"] == pytest.approx(1194.0)
+    assert o.loc["A", "p_overspend_with_measures"] == pytest.approx(1 - NormalDist().cdf((1196 - 1194) / 10))
+    assert o.loc["A", "run_out_month"] == "2026-12" and o.loc["A", "run_out_month_with_measures"] is None
+    assert o.loc["A", "measures_in_force"] == 2 and o.loc["A", "p_overspend"] == 0.65
+    # B: every month known, nothing to cut; zero band: P is 0 or 1
+    assert o.loc["B", "measures_reduction"] == 0 and o.loc["B", "p_overspend_with_measures"] == 0.0
+    assert list(o.reset_index().columns) == whatif.OUTLOOK_COLUMNS
+
+
+def test_outlook_never_cuts_a_month_below_zero_and_with_measures_keeps_progress():
+    progress = pd.DataFrame({"region": ["A"], "budget": [5.0], "projected_total": [12.0], "projected_lo90": [12.0],
+                             "projected_hi90": [12.0], "p_overspend": [1.0], "run_out_month": ["2026-05"]})
+    paths = _paths("A", 4, value=1.0)                   # 1 万吨 a month; the measure removes 2 from May
+    o = whatif.outlook(progress, paths, MEASURES, 2026).iloc[0]
+    assert o["measures_reduction"] == pytest.approx(8.0)     # 8 projected months × min(2, 1)
+    assert o["projected_year_end_with_measures"] == pytest.approx(4.0)
+    assert o["run_out_month_with_measures"] is None and o["p_overspend_with_measures"] == 0.0
+    w = whatif.with_measures(progress.assign(extra="x"), paths, MEASURES, 2026)
+    assert w["extra"].tolist() == ["x"] and w["projected_year_end_with_measures"].tolist() == pytest.approx([4.0])
+    assert w["measures_reduction"].tolist() == pytest.approx([8.0]) and w["run_out_month_with_measures"].isna().all()
+    assert w["p_overspend_with_measures"].tolist() == [0.0] and w["projected_year_end"].tolist() == [12.0]
+    assert np.isnan(whatif._month_numbers(pd.Series(["2026-00", None, "x", "2026-01"]))[:3]).all()
+    assert whatif._month_numbers(pd.Series(["2026-01", "2025-12"])).tolist() == [2026 * 12, 2025 * 12 + 11]
