@@ -198,9 +198,9 @@ def allocate(units: pd.DataFrame, year: int, table: pd.DataFrame, control_factor
                                np.where(method == "intensity", out * base, np.nan)))
     bench = np.where(method == "benchmark", bs, np.where(method == "intensity", base, np.nan))
     good = np.isfinite(amount) & (amount >= 0)
-    problem = pd.Series(np.where(pd.isna(method), "no_benchmark", "no_output"), dtype=object).where(~good, None)
+    problem = [None if ok else ("no_benchmark" if pd.isna(m) else "no_output") for ok, m in zip(good, method)]
     return pd.DataFrame({"code": u["code"].to_numpy(), "method": method, "benchmark": bench, "output": out,
-                         "amount": np.where(good, amount, np.nan), "problem": problem.to_numpy()})
+                         "amount": np.where(good, amount, np.nan), "problem": pd.Series(problem, dtype=object)})
 
 
 def preallocation(units_last_year: pd.DataFrame, year: int, table: pd.DataFrame, share: float, control_factor: float) -> pd.DataFrame:

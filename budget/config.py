@@ -67,6 +67,7 @@ ENTRY_TYPES = (
     "advance",
     "separately_listed",
     "adjustment",
+    "trade",
 )
 
 # --------------------------------------------------------------------------------------------
@@ -155,6 +156,7 @@ ENTRY_TYPE_LABELS = {
     "advance": {"zh": "预支", "en": "Advance"},
     "separately_listed": {"zh": "单列指标", "en": "Separately-listed quota"},
     "adjustment": {"zh": "调整", "en": "Adjustment"},
+    "trade": {"zh": "区域指标交易", "en": "Regional quota trade"},
 }
 POLICY_CASE_LABELS = {
     "surplus": {"zh": "盈余情境", "en": "Surplus"},

@@ -17,6 +17,8 @@ Entry types (``amount`` in 万吨 CO2, > 0 unless stated)
 - ``reserve_release``: reserve -> ``to_region`` (fails if the reserve holds less).
 - ``transfer`` (调剂): ``from_region`` -> ``to_region`` within the year (fails if the giver holds
   less). ``to_region == "reserve"`` returns budget to the reserve (回收).
+- ``trade`` (区域碳预算指标交易): ``from_region`` sells ``amount`` of its budget of the year to ``to_region``;
+  balanced like a transfer (never to the reserve); its price is recorded beside the entry (``budget_trades``).
 - ``advance`` (预支): ``to_region`` borrows ``amount`` from its own budget of ``year + 1``. The
   cumulative advance into a year may not exceed ``ADVANCE_CAP_SHARE`` of the region's next-year
   budget as it stood before advances; both years stay balanced (the totals move with it).
@@ -161,7 +163,7 @@ def _apply_one(books: _Books, e: LedgerEntry, index: int) -> None:
     needs_to = e.type != "reserve_set_aside"
     if needs_to and to_region is None:
         raise err("missing_field", {"field": "to_region"})
-    if e.type in ("allocation", "reserve_release", "advance", "separately_listed") and to_region == RESERVE:
+    if e.type in ("allocation", "reserve_release", "advance", "separately_listed", "trade") and to_region == RESERVE:
         raise err("missing_field", {"field": "to_region"})
 
     t = e.type
@@ -174,7 +176,7 @@ def _apply_one(books: _Books, e: LedgerEntry, index: int) -> None:
     elif t == "reserve_release":
         books.take_reserve(year, amount, err)
         books.give_city(year, to_region, amount)
-    elif t == "transfer":
+    elif t in ("transfer", "trade"):
         if from_region is None or from_region == RESERVE:
             raise err("missing_field", {"field": "from_region"})
         if from_region == to_region:

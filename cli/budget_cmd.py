@@ -13,7 +13,13 @@ EXIT_OK, EXIT_REJECTED = 0, 1
 
 
 def cmd_entry(args) -> int:
+    if (args.type == "trade") != (args.price is not None):
+        print("error: --price (yuan/t) goes with --type trade, and only with it / --price（元/吨）仅用于 --type trade 且必须填写",
+              file=sys.stderr)
+        return EXIT_REJECTED
     try:
+        if args.type == "trade":
+            return _trade(args)
         entry, status = record_entry(args.db_path, type=args.type, year=args.year, amount=args.amount, user=args.user,
                              reason=args.reason, from_region=args.from_region, to_region=args.to_region,
                              project=args.project)
@@ -29,6 +35,23 @@ def cmd_entry(args) -> int:
               f"该账目改变省级总量，待第二人确认（审批编号 {status['id']}）")
         return EXIT_OK
     print(f"ledger entry {entry.entry_id} recorded: {entry.type} {entry.amount:,.2f} (10k t) in {entry.year}")
+    return EXIT_OK
+
+
+def _trade(args) -> int:
+    """区域碳预算指标交易: a balanced trade entry between two cities with its price (monitor.allowance_market)."""
+    from budget.allowances import AllowanceError
+    from intake.text_policy import TextRefused
+    from monitor.allowance_market import record_trade
+
+    try:
+        entry = record_trade(args.db_path, year=args.year, from_region=args.from_region, to_region=args.to_region,
+                             amount=args.amount, price=args.price, reason=args.reason, user=args.user)
+    except (AllowanceError, TextRefused) as exc:
+        print(f"refused ({exc.code}): {exc.message_en} / {exc.message_zh}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"ledger entry {entry.entry_id} recorded: trade {entry.amount:,.2f} (10k t) in {entry.year} from "
+          f"{entry.from_region} to {entry.to_region} at {args.price:,.2f} yuan/t")
     return EXIT_OK
 
 
@@ -49,6 +72,7 @@ def add_parsers(sub) -> None:
     e.add_argument("--from", dest="from_region", default=None)
     e.add_argument("--to", dest="to_region", default=None)
     e.add_argument("--project", default=None)
+    e.add_argument("--price", type=float, default=None, help="yuan/t, for --type trade (区域指标交易) only")
     e.add_argument("--reason", required=True)
     e.add_argument("--user", required=True, help="who makes the change (an admin once users exist)")
     e.set_defaults(func=cmd_entry)

@@ -122,11 +122,14 @@ def build_allowances(db_path: str | os.PathLike, as_of: str, seed: int = 2026010
     adv = allowances.advance(db_path, "PW0304", year, round(float(gap["PW0304"]) * 1.02), "供热保供致配额缺口，申请预支下一年度配额 / "
                              "a shortfall from keeping heat supplied: advance from next year's allowance", USER)
     comp = allowances.compliance(db_path, year)
-    items = [(r.code, round(min(r.verified, r.held - r.surrendered), 1)) for r in comp.itertuples() if min(r.verified, r.held) > 0]
+    items = [(r.code, float(min(r.verified, r.held - r.surrendered))) for r in comp.itertuples() if min(r.verified, r.held) > 0]
     allowances.surrender_many(db_path, year, items, USER)
     total = allowance_market.regulate(db_path, year)["annual_total"]
     buy = allowance_market.buyback(db_path, year, round(0.004 * total), 36.5, USER,
                                    f"{year + 1}年3月地方市场价格跌破区间下限，回购稳价 / bought back when the local price fell below the band in March {year + 1}")
-    return {"year": year, "units": len(reg), "preallocated": len(pre["units"]), "trued_up": len(true["units"]),
+    trade = allowance_market.record_trade(db_path, year=year + 1, from_region="SF05", to_region="SF10", amount=50.0, price=62.5,
+                                          reason=f"明都市向东湾市出让 {year + 1} 年碳预算指标 / Mingdu sells {year + 1} budget quota to Dongwan",
+                                          user=USER)
+    return {"year": year, "units": len(reg), "trade": trade.entry_id, "preallocated": len(pre["units"]), "trued_up": len(true["units"]),
             "advance": adv["status"], "buyback": buy["status"], "prices": len(prices),
             "proposals": [p["kind"] for p in allowance_market.regulate(db_path)["proposals"]]}

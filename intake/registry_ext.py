@@ -4,7 +4,7 @@ Per emitter: ``market`` (national | local | none; 全国/地方/无), ``local_ad
 ``local_criterion`` (the local criterion it meets), ``local_reason``, ``gases`` (e.g. ``CO2`` or ``CO2,CH4``),
 ``product`` (a product of ``data/allowance_benchmarks.csv``), ``cooling`` (water | air). Per emitter and year:
 ``output`` (MWh of power supplied, or t of product), ``heat_output`` (GJ), ``load_rate`` and ``heat_ratio``
-(fractions, or percentages above 1). All optional: a file without them loads as before.
+(fractions 0–1, or percentages written with %: 0.82 or 82%; a bare 82 is refused as ambiguous). All optional: a file without them loads as before.
 
 Refused (errors): an unknown market, gas, product or cooling; a product of another sector; a local addition
 without its criterion, or in the national market; a national-market unit in a sector the national market does
@@ -108,8 +108,6 @@ def read_row(rec: dict, cell, row: int, problem, true_set: set, false_set: set) 
             v = float(text.rstrip("%")) / (100 if pct else 1)
         except ValueError:
             v = math.nan
-        if c in ("load_rate", "heat_ratio") and math.isfinite(v) and 1 < v <= 100 and not pct:
-            v /= 100  # 82 means 82%
         if not math.isfinite(v) or v < 0 or (c in ("load_rate", "heat_ratio") and v > 1):
             problem("bad_fraction" if c in ("load_rate", "heat_ratio") else "bad_number", row, HEADERS_ZH[c], cell(c))
         elif v > MAX_OUTPUT:

@@ -106,24 +106,24 @@ def reserve_operation(db_path: str | os.PathLike, year: int, kind: str, amount, 
     return {"seq": seq, "year": year, "kind": kind, "amount": amount}
 
 
-def record_trade(db_path: str | os.PathLike, *, year: int, from_region: str, to_region: str, amount: float, price,
+def record_trade(db_path: str | os.PathLike, *, year: int, from_region: str, to_region: str, amount, price,
                  reason: str, user: str | None) -> budget.LedgerEntry:
     """A regional trade of budget quota (区域碳预算指标交易): a balanced ``trade`` ledger entry from the seller to the
-    buyer and its price (元/吨) and value (万元), in one transaction with the role, region and balance checks."""
+    buyer, with its price (元/吨) and value (万元) beside it, in one transaction with the role, region, closed-year
+    and balance checks of every ledger writer. Raises LedgerError, AllowanceError (price) or PermissionDenied."""
     from monitor import ledger_change
 
     p = am.check_price(price)
     if not str(reason or "").strip():
         raise budget.LedgerError("missing_field", {"field": "reason"})
-    entry = budget.new_entry("trade", year, float(amount), user=users.normalize_name(user), reason=str(reason).strip(),
+    try:
+        amount = float(amount)
+    except (TypeError, ValueError):
+        raise budget.LedgerError("invalid_amount", {"amount": amount}) from None
+    entry = budget.new_entry("trade", year, amount, user=users.normalize_name(user), reason=_reason(reason),
                              from_region=from_region, to_region=to_region)
-    frame = budget.entries_to_frame([entry])
     with db.transaction(db_path) as con:
         name = users.authorize(con, user, "budget_change")
-        ledger_change.check_targets(con, frame)
-        from warehouse import budget_books
-
-        ledger_change.validate_entries(budget_books.entries(con)[budget_books.ENTRY_COLUMNS], frame[budget_books.ENTRY_COLUMNS])
-        budget_books.insert_entries(con, frame)
-        store.add_trade(con, entry.entry_id, year, from_region, to_region, float(amount), p, name)
+        ledger_change.write_checked(con, budget.entries_to_frame([entry]))
+        store.add_trade(con, entry.entry_id, entry.year, from_region, to_region, entry.amount, p, name)
     return entry

@@ -74,17 +74,18 @@ def _refusals(conflicts: pd.DataFrame) -> list[dict]:
 
 
 def _unit_rows(reg: pd.DataFrame, alloc: pd.DataFrame, hold: pd.DataFrame, trued: pd.Series | None) -> list[dict]:
-    meta = reg.set_index("code")
-    h = hold.set_index("code") if len(hold) else pd.DataFrame(columns=["preallocated", "issued"])
-    out = []
-    for r in alloc.itertuples():
-        num = lambda v: None if v is None or pd.isna(v) else round(float(v), 1)
-        out.append({"code": r.code, "sector": meta.at[r.code, "sector"], "market": meta.at[r.code, "market"],
-                    "benchmark": None if pd.isna(r.benchmark) else round(float(r.benchmark), 4), "output": num(r.output),
-                    "preallocated": num(h["preallocated"].get(r.code)) or 0.0,
-                    "trued_up": None if trued is None else num(trued.get(r.code)),
-                    "issued": num(h["issued"].get(r.code)) or 0.0})
-    return out
+    """The CLI/JSON rows: code, sector, market, benchmark, output, preallocated, trued_up (None before the true-up), issued."""
+    meta = reg.drop_duplicates("code").set_index("code")
+    h = hold.drop_duplicates("code").set_index("code") if len(hold) else pd.DataFrame(columns=["preallocated", "issued"])
+    codes = alloc["code"]
+    f = pd.DataFrame({"code": codes.to_numpy(), "sector": codes.map(meta["sector"]).to_numpy(),
+                      "market": codes.map(meta["market"]).to_numpy(),
+                      "benchmark": pd.to_numeric(alloc["benchmark"], errors="coerce").round(4).to_numpy(),
+                      "output": pd.to_numeric(alloc["output"], errors="coerce").round(1).to_numpy(),
+                      "preallocated": codes.map(h["preallocated"]).astype(float).fillna(0.0).round(1).to_numpy(),
+                      "trued_up": (codes.map(trued).astype(float).round(1).to_numpy() if trued is not None else None),
+                      "issued": codes.map(h["issued"]).astype(float).fillna(0.0).round(1).to_numpy()})
+    return f.astype(object).where(f.notna(), None).to_dict("records")
 
 
 def _skipped(alloc: pd.DataFrame) -> list[dict]:
