@@ -81,7 +81,7 @@ def _intensity(grid: projection.Grid, gdp_q: pd.DataFrame, year: int, month: int
 
 def _core(monthly: pd.DataFrame, budgets: pd.DataFrame, year: int, month: int, cities: list[str],
           province: str | None, gdp_q: pd.DataFrame | None, targets: pd.DataFrame | None,
-          plan_start: int, plan_years: int) -> pd.DataFrame:
+          plan_start: int, plan_years: int, rules: dict | None = None) -> pd.DataFrame:
     """The progress rows (cities then the province) for ``year`` as of ``month``, all regions at once."""
     regions = list(cities) + ([province] if province else [])
     n = len(regions)
@@ -153,8 +153,8 @@ def _core(monthly: pd.DataFrame, budgets: pd.DataFrame, year: int, month: int, c
         "execution_rate": execution, "schedule_progress": sp, "schedule_linear": lin,
         "seasonal_years": seasonal_years,
         "deviation": deviation, "deviation_linear": safe_ratio(execution, lin) - 1,
-        "status": [classify_status(d) for d in dev_list],
-        "warning_level": [warning_level(d, q) for d, q in zip(dev_list, p_list)], "p_overspend": p,
+        "status": [classify_status(d, rules) for d in dev_list],
+        "warning_level": [warning_level(d, q, rules) for d, q in zip(dev_list, p_list)], "p_overspend": p,
         "projected_total": summ["projected_total"].to_numpy(), "projected_lo90": summ["projected_lo90"].to_numpy(),
         "projected_hi90": summ["projected_hi90"].to_numpy(), "trend": summ["trend"].to_numpy(),
         "run_out_month": projection.run_out_months(proj.cumulative, budget, year),
@@ -187,6 +187,7 @@ def compute_progress(
     plan_start: int | None = None,
     plan_years: int = 5,
     with_previous: bool = True,
+    rules: dict | None = None,
 ) -> pd.DataFrame:
     """Progress of every city (and the province) for ``year`` as of ``month`` (1..12).
 
@@ -243,7 +244,7 @@ def compute_progress(
     if intensity_targets is not None:
         targets = intensity_targets.rename(columns={"target": "intensity_target", "value": "intensity_target"})
         targets = targets.assign(region=targets["region"].astype(str), year=targets["year"].astype(int))
-    cur = _core(monthly, budgets, year, month, cities, province, gdp_q, targets, plan_start, plan_years)
+    cur = _core(monthly, budgets, year, month, cities, province, gdp_q, targets, plan_start, plan_years, rules)
     for col in ("previous_as_of", "previous_deviation", "previous_status", "previous_level"):
         cur[col] = None if col != "previous_deviation" else np.nan
     cur["previous_rank"] = pd.array([pd.NA] * len(cur), dtype="Int64")
@@ -253,7 +254,7 @@ def compute_progress(
         py, pm = previous_quarter_end(year, month)
         has_budget = budgets[budgets["year"] == py]
         if len(has_budget):
-            prev = _core(monthly, budgets, py, pm, cities, province, gdp_q, targets, plan_start, plan_years)
+            prev = _core(monthly, budgets, py, pm, cities, province, gdp_q, targets, plan_start, plan_years, rules)
             prev = prev.set_index("region")
             cur["previous_as_of"] = month_label(py, pm)
             cur["previous_deviation"] = cur["region"].map(prev["deviation"]).astype(float)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 SIGNOFF_CHOICES = ("none", "admin", "approver")
@@ -199,6 +199,7 @@ def in_force(settings: Iterable[Mapping], on: date | None = None) -> dict[str, A
     best: dict[str, tuple] = {}
     for s in settings:
         eff = s["effective_from"]
+        eff = eff.date() if isinstance(eff, datetime) else eff   # a pandas Timestamp is a datetime
         eff = date.fromisoformat(str(eff)[:10]) if not isinstance(eff, date) else eff
         if eff > on or s["key"] not in RULES:
             continue

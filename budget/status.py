@@ -25,12 +25,13 @@ def _clean(x) -> float | None:
     return round(x, config.COMPARISON_DECIMALS)
 
 
-def classify_status(deviation) -> str | None:
-    """'surplus' | 'balance' | 'overspend' for a deviation from schedule (0.05 = 5% ahead)."""
+def classify_status(deviation, rules: dict | None = None) -> str | None:
+    """'surplus' | 'balance' | 'overspend' for a deviation from schedule (0.05 = 5% ahead); ``rules``: the
+    province's rules in force (``status.tolerance``), else the shipped default."""
     d = _clean(deviation)
     if d is None:
         return None
-    tol = config.STATUS_TOLERANCE
+    tol = float((rules or {}).get("status.tolerance", config.STATUS_TOLERANCE))
     if d < -tol:
         return "surplus"
     if d > tol:
@@ -38,12 +39,16 @@ def classify_status(deviation) -> str | None:
     return "balance"
 
 
-def warning_level(deviation, p_overspend=None) -> str:
-    """'red' | 'orange' | 'green' from the deviation and the probability of overspend."""
+def warning_level(deviation, p_overspend=None, rules: dict | None = None) -> str:
+    """'red' | 'orange' | 'green' from the deviation and the probability of overspend, with the thresholds of the
+    province's ``rules`` in force (``warning.*``), else the shipped defaults."""
     d = _clean(deviation)
     p = _clean(p_overspend)
-    if (d is not None and d > config.RED_DEVIATION) or (p is not None and p >= config.RED_P_OVERSPEND):
+    r = rules or {}
+    red_d, red_p = float(r.get("warning.red_deviation", config.RED_DEVIATION)), float(r.get("warning.red_p_overspend", config.RED_P_OVERSPEND))
+    or_d, or_p = float(r.get("warning.orange_deviation", config.ORANGE_DEVIATION)), float(r.get("warning.orange_p_overspend", config.ORANGE_P_OVERSPEND))
+    if (d is not None and d > red_d) or (p is not None and p >= red_p):
         return "red"
-    if (d is not None and d > config.ORANGE_DEVIATION) or (p is not None and p >= config.ORANGE_P_OVERSPEND):
+    if (d is not None and d > or_d) or (p is not None and p >= or_p):
         return "orange"
     return "green"

@@ -17,7 +17,7 @@ def cmd_status(args) -> int:
         return EXIT_REJECTED
     records = status_records(report)
     if args.json:
-        print(json.dumps({"year": report.year, "as_of": report.as_of, "regions": records}, ensure_ascii=False,
+        print(json.dumps({"year": report.year, "as_of": report.as_of, "yardstick": report.yardstick, "regions": records}, ensure_ascii=False,
                          indent=1, default=str))
         return EXIT_OK
     print(f"budget status {report.year}, as of {report.as_of}")

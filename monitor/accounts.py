@@ -59,6 +59,7 @@ def _inputs(con, first_year: int) -> dict:
         "co2": queries.co2_for_budget(con),
         "drivers": queries.indicator_values(con, list(year_close.DRIVER_INDICATORS), since),
         "gdp": queries.indicator_values(con, ["gdp"], str(first_year - 1)),
+        "value_added": queries.indicator_values(con, list(year_close.lmdi.VA_INDICATORS), str(first_year - 1)),
         "ledger": budget_books.entries(con),
         "targets": budget_books.intensity_targets(con),
         "fuels": accounting.account_by_source(obs),
@@ -84,7 +85,8 @@ def _compute(inp: dict, year: int, applied: dict) -> YearClose:
     # undo what earlier approvals of this year already moved, so the rule sees next year as planned
     budgets = budgets.copy()
     nxt = budgets["year"] == year + 1
-    budgets.loc[nxt, "budget"] = budgets.loc[nxt, "budget"] - budgets.loc[nxt, "region"].map(applied).fillna(0.0)
+    if nxt.any():   # the last year of a plan has no next year (the cause of the old TypeError on its close)
+        budgets.loc[nxt, "budget"] = budgets.loc[nxt, "budget"] - budgets.loc[nxt, "region"].map(applied).astype(float).fillna(0.0)
     totals = bal.totals.set_index("year")
     reserve_next = None
     if year + 1 in totals.index:
@@ -98,7 +100,8 @@ def _compute(inp: dict, year: int, applied: dict) -> YearClose:
         year, co2y[["region", "period", "value", "kind"]], inp["drivers"], inp["gdp"], budgets, inp["fuels"],
         cities=cities, province=province, intensity_targets=inp["targets"] if len(inp["targets"]) else None,
         major_project_regions=set(projects["region"].astype(str)), reserve_next=reserve_next,
-        rule=adjustment_rule.rule_from(inp.get("rules")), debt_in=inp.get("debts", {}).get(year - 1, {}))
+        rule=adjustment_rule.rule_from(inp.get("rules")), debt_in=inp.get("debts", {}).get(year - 1, {}),
+        value_added=inp.get("value_added"))
     names = regions.set_index("code")[["name_zh", "name_en"]]
     rows = rows.join(names, on="region")
     months = sorted(set(rows.loc[rows["is_province"], "months_estimated"].iloc[0]) |
@@ -138,9 +141,9 @@ def _store(db_path, close: YearClose, user: str | None) -> tuple[YearClose, dict
         previous = closes.close_rows(con, prev_id) if prev_id is not None else None
         diff = year_close.diff_closes(previous, close.rows) if previous is not None and len(previous) else \
             pd.DataFrame(columns=["region", "field", "old", "new"])
-        if prev_id is not None and diff.empty:
+        if prev_id is not None and diff.empty:   # same figures (the data version counts every write, closes included)
             meta = closes.close_meta(con, prev_id)
-            if meta is not None and meta.get("data_version") == close.data_version:
+            if meta is not None and bool(meta.get("provisional")) == bool(close.provisional):
                 return close, {"close_id": int(prev_id), "version": int(meta["version"]), "unchanged": True}, diff
         info = closes.store_close(con, close.year, close.rows.drop(columns=["name_zh", "name_en"]), close.fuels,
                                   provisional=close.provisional, months_estimated=close.months_estimated,
@@ -280,6 +283,18 @@ def register_handlers(register) -> None:
     register("five_year_approve", _five_year_handler)
 
 
+def _lmdi_json(r: dict, decimals: int = 4) -> dict:
+    """The LMDI effects rounded so that they add up exactly to the change as printed (largest remainder);
+    structure is None where the sectors' value added is missing (aggregate identity)."""
+    f = year_close.lmdi.FACTORS
+    vals = [r.get(f"lmdi_{x}") for x in f]
+    vals = [float(v) if v is not None else float("nan") for v in vals]
+    change = r.get("change_vs_last_year")
+    change = float(change) if change is not None else float("nan")
+    out = year_close.lmdi.round_effects(vals, change, decimals)
+    return {x: (None if not np.isfinite(v) else float(v)) for x, v in zip(f, out)}
+
+
 def close_record(close: YearClose) -> dict:
     """The CLI's JSON: {year, provisional, months_estimated, regions: [...]} (万吨; NaN → None)."""
     def num(v, nd=4):
@@ -289,7 +304,8 @@ def close_record(close: YearClose) -> dict:
         regions.append({
             "region": r["region"], "budget": num(r["budget"]), "accounted": num(r["accounted"]),
             "execution_rate": num(r["execution_rate"], 6), "conclusion": r["conclusion"],
-            "lmdi": {f: num(r[f"lmdi_{f}"]) for f in year_close.lmdi.FACTORS},
+            "lmdi": _lmdi_json(r),
+            "lmdi_method": r.get("lmdi_method"),
             "change_vs_last_year": num(r["change_vs_last_year"]),
             "proposed_next_budget": num(r["proposed_next_budget"]), "adjustment_reason": r["reason_en"],
             "adjustment_reason_zh": r["reason_zh"], "adjustment": num(r["adjustment"]),

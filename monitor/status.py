@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 import budget
 from budget import whatif
-from warehouse import budget_books, db, queries
+from datetime import date as _date
+
+from warehouse import budget_books, db, queries, rules as wrules
 from warehouse import measures as measures_store
 
 DRIVER_PREFIXES = ("elec_", "gen_", "out_", "fuel_")
@@ -33,6 +35,8 @@ class StatusReport:
     budgets: pd.DataFrame      # region, year, budget
     paths: pd.DataFrame        # budget.projection_paths: known months then the projection fan
     schedule: pd.DataFrame     # region, month, share, cum_share: the seasonal time schedule
+    rules: dict = field(default_factory=dict)   # the province's rules in force
+    yardstick: str = "intensity"                 # dual control: which yardstick leads this year (intensity | total)
 
 
 def _parse_month(as_of: str) -> tuple[int, int]:
@@ -77,6 +81,7 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
         targets = budget_books.intensity_targets(con)
         measures = measures_store.measures(con)
         plan_periods = _plan_periods(con)
+        rules = wrules.rules_in_force(con, _date(year, month, 1))
     provinces = regions[regions["level"] == "province"]
     province = str(provinces["code"].iloc[0]) if len(provinces) == 1 else None
     cities = sorted(regions.loc[(regions["level"] == "city") & ((regions["parent"] == province) if province else True), "code"])
@@ -95,7 +100,8 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     cities = [c for c in cities if c in with_data]
     progress = budget.compute_progress(co2[["region", "period", "value", "kind", "lo90", "hi90"]], budgets, year, month,
                                        gdp=gdp, intensity_targets=targets if not targets.empty else None,
-                                       province=province, cities=cities, plan_start=_plan_start(budgets, year, plan_periods))
+                                       province=province, cities=cities, plan_start=_plan_start(budgets, year, plan_periods),
+                                       rules=rules)
     estimates = co2[(co2["kind"] == "estimated") & ~budget.periods.superseded_estimates(co2)].assign(contributions=lambda f: f["contributions"].map(_contrib))
     projects = balances.projects[balances.projects["year"] == year]
     alerts = budget.build_alerts(progress, drivers=drivers[drivers["period"] <= as_of], indicator_catalog=inds,
@@ -107,8 +113,9 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     paths = budget.projection_paths(co2, year, month, province)
     progress = whatif.with_measures(progress, paths, measures, year, province)  # the outlook with the city's measures
     schedule = budget.seasonal_pattern(budget_monthly(paths, co2, province), year)
+    lead = "total" if year >= int(rules["dual_control.total_led_from"]) else "intensity"
     return StatusReport(year, month, as_of, province, regions, progress, alerts, rankings, ledger, co2, budgets,
-                        paths, schedule)
+                        paths, schedule, rules, lead)
 
 
 def _plan_periods(con) -> list[tuple[int, int]]:
