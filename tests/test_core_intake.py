@@ -1,0 +1,116 @@
+"""Upload row checks (intake/row_checks.py) with literal expectations: number formatting, row lists, range,
+non-finite and overflow errors at their edges, and duplicate groups (order, cap, first/second row, values).
+
+``flag`` and ``rep.add`` are the validator's report hooks; here they record what they are given."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from intake import row_checks as rc
+
+
+def test_fmt_number_and_listed_literal():
+    assert rc.fmt_number(1234.5678) == "1,234.57" and rc.fmt_number(12.0) == "12"
+    assert rc.fmt_number(-5.0) == "-5" and rc.fmt_number(0.000123456789) == "0.000123457"
+    assert rc.fmt_number(999_999.9) == "1e+06"          # below 10^6: six significant digits
+    assert rc.fmt_number(1e6) == "1,000,000" and rc.fmt_number(-1_000_000.4) == "-1,000,000"
+    assert rc.fmt_number(2e6) == "2,000,000"
+    assert rc.listed([2, 3, 4, 5, 6, 7], 7) == "2, 3, 4, 5, 6 …"
+    assert rc.listed([2, 3, 4, 5, 6], 5) == "2, 3, 4, 5, 6"
+    assert rc.listed([2, 3, 4, 5, 6], 6) == "2, 3, 4, 5, 6 …"
+    assert rc.listed(["a"], 1) == "a" and rc.listed([], 0) == ""
+
+
+class Flags:
+    def __init__(self):
+        self.calls = {}
+
+    def __call__(self, code, mask, role, **params):
+        rows = mask.fillna(False).astype(bool)
+        self.calls[code] = (rows[rows].index.tolist(), role, params)
+
+
+def test_range_errors_non_finite_overflow_and_plausible_range_edges():
+    nums = pd.Series([math.inf, 1e308, 5.0, 20.0, -1.0, -2.0, 100.0, np.nan, 10.0, 0.0, 7.0, 2e6])
+    val = pd.Series([math.inf, math.inf, 5.0, 20.0, -1.0, -2.0, 100.0, np.nan, 10.0, 0.0, 7.0, 2e6])
+    ind = ["e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "unknown", "big"]
+    df = pd.DataFrame({"val": val, "unit": ["亿千瓦时"] * 12, "ind_code": ind})
+    has_ind = pd.Series([True] * 6 + [False] + [True] * 5)
+    negative = pd.Series([False] * 4 + [True] + [False] * 7)
+    ranges = pd.DataFrame({"code": ["e", "big"], "min_value": [0.0, 0.0], "max_value": [10.0, 1e6]})
+    canon = pd.Series(["亿千瓦时"] * 11 + [None])
+    flag = Flags()
+    rc.range_errors(df, nums, has_ind, negative, pd.Series(["用电"] * 12), pd.Series(["Electricity"] * 12), canon,
+                    ranges, flag)
+    rows, role, params = flag.calls["non_finite"]
+    assert rows == [0] and role == "value" and params["canonical"].tolist()[11] == ""
+    rows, role, params = flag.calls["non_finite_converted"]
+    assert rows == [1] and role == "value" and params["unit"].tolist()[1] == "亿千瓦时"
+    rows, role, params = flag.calls["out_of_range"]
+    assert rows == [3, 5, 11] and role == "value"                # 10 and 0 are inside (edges included)
+    assert params["converted"].tolist() == ["20", "-2", "2,000,000"]
+    assert params["lo"].tolist() == ["0", "0", "0"] and params["hi"].tolist() == ["10", "10", "1,000,000"]
+    assert params["indicator"].tolist()[3] == "用电" and params["indicator_en"].tolist()[3] == "Electricity"
+    flag = Flags()
+    ok = df.iloc[[2, 8, 9]]
+    rc.range_errors(ok, nums.iloc[[2, 8, 9]], has_ind.iloc[[2, 8, 9]], negative.iloc[[2, 8, 9]], "x", "x",
+                    canon.iloc[[2, 8, 9]], ranges, flag)
+    assert "out_of_range" not in flag.calls                      # nothing out of range: no call at all
+
+
+class Rep:
+    def __init__(self):
+        self.calls = []
+
+    def add(self, code, rows, column, value, severity, total=None, **params):
+        self.calls.append({"code": code, "rows": rows["row"].tolist(), "column": column, "value": value.tolist(),
+                           "severity": severity, "total": total, **params})
+
+
+def _dups(groups):
+    rows = []
+    for region, values in groups:
+        rows += [(region, "2026-01", "e", v, None) for v in values]
+    part = pd.DataFrame(rows, columns=["region", "period", "indicator", "value", "row"])
+    part["row"] = range(2, 2 + len(part))
+    return part
+
+
+def test_duplicate_groups_one_line_per_group_in_order_of_appearance():
+    part = _dups([("B", ["1", "2"]), ("A", ["5", "5", "6", "7", "8", "9", "10"])])
+    rep = Rep()
+    rc.duplicate_groups(rep, part, ["region", "period", "indicator"], "数值", "duplicate_conflict", "error")
+    (c,) = rep.calls
+    assert c["code"] == "duplicate_conflict" and c["severity"] == "error" and c["total"] == 2
+    assert c["rows"] == [2, 4] and c["value"] == ["1", "5"]          # conflict: reported at each group's first row
+    assert c["n"] == ["2", "7"] and c["first"] == [2, 4]
+    assert c["listed"] == ["2, 3", "4, 5, 6, 7, 8 …"]
+    assert c["values"] == ["1 / 2", "5 / 6 / 7 / 8 / 9 …"]
+    assert c["column"] == "数值"
+    rep = Rep()
+    rc.duplicate_groups(rep, part, ["region", "period", "indicator"], pd.Series("值", index=part.index),
+                        "duplicate_identical", "warning")
+    (c,) = rep.calls
+    assert c["rows"] == [3, 5] and c["severity"] == "warning"           # identical: at the first repeat
+    assert c["column"].tolist() == ["值", "值"]
+    rep = Rep()
+    rc.duplicate_groups(rep, part.iloc[0:0], ["region"], "数值", "duplicate_conflict", "error")
+    assert rep.calls == []
+
+
+def test_duplicate_groups_texts_for_the_first_200_groups_only():
+    part = _dups([(f"R{i:03d}", ["1", "2"]) for i in range(201)])
+    part = pd.concat([part, _dups([("R000", ["3", "4", "5", "6", "7"])]).assign(row=list(range(900, 905)))])
+    rep = Rep()
+    rc.duplicate_groups(rep, part, ["region", "period", "indicator"], "数值", "duplicate_conflict", "error")
+    (c,) = rep.calls
+    assert c["total"] == 201 and len(c["rows"]) == 200 and len(c["n"]) == 200
+    assert c["n"][0] == "7" and c["values"][0] == "1 / 2 / 3 / 4 / 5 …"   # 7 values, 7 distinct → capped list
+    assert c["listed"][0] == "2, 3, 900, 901, 902 …" and c["rows"][:2] == [2, 4]
+    big = _dups([("A", ["1"] * 1500)])
+    rep = Rep()
+    rc.duplicate_groups(rep, big, ["region"], "v", "duplicate_identical", "warning")
+    assert rep.calls[0]["n"] == ["1,500"] and rep.calls[0]["values"] == ["1"]
