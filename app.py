@@ -19,6 +19,7 @@ pages = [
     st.Page("app_pages/weather.py", title=t("page_weather"), icon="🌦️", url_path="weather", default=True),
     st.Page("app_pages/city.py", title=t("page_city"), icon="🏙️", url_path="city"),
     st.Page("app_pages/rankings.py", title=t("page_rankings"), icon="🏆", url_path="rankings"),
+    st.Page("app_pages/screen.py", title=t("fu_page_screen"), icon="🖥️", url_path="screen"),
     st.Page("app_pages/alerts.py", title=t("page_alerts"), icon="🚨", url_path="alerts"),
     st.Page("app_pages/overview.py", title=t("page_overview"), icon="🗄️", url_path="overview"),
     st.Page("app_pages/accuracy.py", title=t("page_accuracy"), icon="🎯", url_path="accuracy"),
@@ -37,7 +38,8 @@ try:
         pages += [st.Page("app_pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
                   st.Page("app_pages/batches.py", title=t("page_batches"), icon="🗂️", url_path="batches"),
                   st.Page("app_pages/meters.py", title=t("mt_page"), icon="🔌", url_path="meters")]
-except FileNotFoundError:
+    if auth.can(path, "approval_confirm"):
+        pages.append(st.Page("app_pages/approvals.py", title=t("fu_page_approvals"), icon="✍️", url_path="approvals"))
     if auth.can(path, "manage_users"):
         pages.append(st.Page("app_pages/admin.py", title=t("fu_page_admin"), icon="🛠️", url_path="admin"))
     pass  # no warehouse yet: every page says so

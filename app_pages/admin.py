@@ -75,3 +75,24 @@ if up is not None and st.button(t("fu_regions_load"), key="fu_r_go", type="prima
     if r.ok:
         after_write(t("fu_regions_done", msg=r.payload.get("out", "")), reset=("fu_r_file",))
     refused(r)
+
+st.subheader(t("fu_targets"))
+st.caption(t("fu_targets_intro"))
+tg = A.targets(path, version)
+if tg.empty:
+    st.info(t("fu_targets_none"))
+else:
+    st.dataframe(pd.DataFrame({
+        t("fu_t_region"): tg["region"].map(lambda r: names.get(r, r)), t("fu_t_period"): tg["period"].str.replace("-", "–"),
+        t("fu_t_decline"): tg["intensity_decline"].map(lambda v: f"{v:.1%}"),
+        t("fu_t_cap"): tg["total_cap"].map(lambda v: "—" if v is None or v != v else f"{v:,.0f}"),
+        t("fu_t_document"): tg["document"], t("fu_t_version"): tg["version"].astype(int)}), hide_index=True, width="stretch")
+c = st.columns(2)
+c[0].download_button(t("fu_targets_template"), A.targets_template(), file_name="targets_template.csv", mime="text/csv",
+                     key="fu_t_tpl")
+tf = st.file_uploader(t("fu_targets_upload"), type=["csv", "xlsx"], key="fu_t_file")
+if tf is not None and st.button(t("fu_targets_load"), key="fu_t_go", type="primary"):
+    r = A.load_targets(path, me, tf.getvalue(), tf.name)
+    if r.ok:
+        after_write(t("fu_targets_done", msg=r.payload.get("out", "")), reset=("fu_t_file",))
+    refused(r)

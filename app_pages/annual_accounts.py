@@ -112,6 +112,8 @@ if is_admin:
     c = st.columns(2)
     if not approved and c[0].button(t("acc_approve", year=year + 1), key="acc_approve", type="primary"):
         res = av.approve(path, name, year)
+        if res.ok and res.payload.get("status") == "pending":  # waits for a second signature (the province's rule)
+            after_write(t("fu_pending_approval", id=res.payload.get("approval"), who=t(f"fu_who_{res.payload.get('signoff', 'admin')}")))
         if res.ok:
             after_write(t("fu_approve_done", year=year, v=res.payload.get("version", int(latest["version"])),
                           n=res.payload.get("entries", 0), next=year + 1, moved=units.mass(res.payload.get("moved", 0))))

@@ -105,6 +105,10 @@ if editor:
             say(r, t("fu_revised", plan=plan_id, v=r.payload.get("version")),  # the new version shown: the one to approve next
                 reset=("plan_r_note", "plan_r_scen", "plan_r_meth", "plan_r_res", "plan_cmp_a", "plan_cmp_b"),
                 select={"plan_ver": int(r.payload.get("version") or number)})
+    if not approved:
+        V.approval_preview_section(path, key, plan_id, number, names)  # what the books will show, before the click
     if not approved and st.button(t("plan_approve_btn", v=number), key="plan_approve", type="primary"):
         r = V.approve(path, auth.current_user()[0], plan_id, number)
+        if r.ok and r.payload.get("status") == "pending":  # waits for a second signature (the province's rule)
+            say(r, t("fu_pending_approval", id=r.payload.get("approval"), who=t(f"fu_who_{r.payload.get('signoff', 'admin')}")))
         say(r, t("fu_plan_approved", plan=plan_id, v=number, n=r.payload.get("ledger_entries")))

@@ -55,3 +55,27 @@ def regions_csv(regions: pd.DataFrame) -> bytes:
     from reports.safe_text import to_csv_bytes
 
     return to_csv_bytes(regions[["code", "name_zh", "name_en", "parent", "level"]].fillna(""))
+
+
+def targets(path: str, version: str) -> pd.DataFrame:
+    """The current version of every target handed down (``monitor.targets.listing``)."""
+    from monitor import targets as mtargets
+
+    cols = ["region", "period", "intensity_decline", "total_cap", "document", "version"]
+    rows = mtargets.listing(path)
+    return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
+
+
+def targets_template() -> bytes:
+    from monitor import targets as mtargets
+
+    return (mtargets.TEMPLATE + "SF,2026-2030,0.18,,国发〔2026〕X号 2026-03-01\n").encode("utf-8-sig")
+
+
+def load_targets(path: str, actor: str | None, payload: bytes, filename: str) -> ActionResult:
+    actor = auth.require(path, "targets_load", actor)
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / f"targets{suffix}"
+        file.write_bytes(payload)
+        return _cli(path, ["targets", "load", str(file), "--user", actor])

@@ -132,3 +132,40 @@ def comment(path: str, user: str | None, plan_id: str, number: int, region: str,
     if amount:
         args += ["--amount", str(amount)]
     return _result(*actions._cli(path, *args, "--json"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def approval_preview(path: str, version: str, plan_id: str, number: int) -> dict:
+    del version
+    return mplan.approval_preview(path, plan_id, number)
+
+
+def approval_preview_section(path: str, version: str, plan_id: str, number: int, names: dict) -> None:
+    """Before approving: which budgets change, by how much, per city and year; the years left alone; what the
+    approval does not touch (``monitor.plan.approval_preview``, nothing written)."""
+    from services import units
+    from services.i18n import lang, t
+    from services.tables import bilingual
+
+    try:
+        p = approval_preview(path, version, plan_id, int(number))
+    except Exception as exc:  # noqa: BLE001 - shown, never a traceback; the approval itself refuses
+        st.warning(t("fu_preview_failed", err=str(exc).splitlines()[0]))
+        return
+    with st.expander(t("fu_preview", v=number), expanded=True):
+        ch = pd.DataFrame(p["changes"])
+        if ch.empty:
+            st.info(t("fu_preview_nothing"))
+        else:
+            ch["name"] = ch["region"].map(lambda r: names.get(str(r).split("/")[0], r) if r != "reserve" else t("cd_reserve"))
+            wide = ch.pivot_table(index="name", columns="year", values="amount", aggfunc="sum").fillna(0.0)
+            wide[t("plan_col_five")] = wide.sum(axis=1)
+            out = wide.reset_index().rename(columns={"name": t("plan_col_region")})
+            out.columns = [str(c) for c in out.columns]
+            for col in out.columns[1:]:
+                out[col] = out[col].map(lambda v: f"{v:+,.0f}" if v else "0")
+            st.caption(t("fu_preview_caption"))
+            st.dataframe(out, hide_index=True, width="stretch")
+        if p.get("skipped_years"):
+            st.warning(t("fu_preview_skipped", years="、".join(str(y) for y in p["skipped_years"])))
+        st.caption(t("fu_preview_untouched", what=("、" if lang() == "zh" else ", ").join(bilingual(u) for u in p["untouched"])))
