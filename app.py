@@ -32,8 +32,8 @@ pages = [
 ]
 path = data.warehouse_path()
 try:
-    auth.sidebar(path)
     session.restore(path)  # signed in from the session cookie after a reload or in a new tab
+    auth.sidebar(path)
     if auth.can(path, "upload"):
         pages += [st.Page("app_pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
                   st.Page("app_pages/batches.py", title=t("page_batches"), icon="🗂️", url_path="batches"),
@@ -42,8 +42,9 @@ try:
         pages.append(st.Page("app_pages/approvals.py", title=t("fu_page_approvals"), icon="✍️", url_path="approvals"))
     if auth.can(path, "manage_users"):
         pages.append(st.Page("app_pages/admin.py", title=t("fu_page_admin"), icon="🛠️", url_path="admin"))
+except FileNotFoundError:
     pass  # no warehouse yet: every page says so
-page = st.navigation(pages)
 session.write_pending()  # cookies to set or delete after a sign-in, a sign-out or a language change
+page = st.navigation(pages)
 freshness.show_flash()  # the confirmation of this session's last write, on whichever page it lands
 page.run()
