@@ -89,6 +89,6 @@ def sidebar(path: str) -> None:
                 st.error(t(problem, minutes=signin.SIGNIN_LOCK_SECONDS // 60))
             else:
                 st.session_state[SESSION_USER] = {"name": users.normalize_name(user), "role": role}
-                st.rerun()
                 session.remember(path, users.normalize_name(user))  # survives a reload and a new tab
+                st.rerun()
     session.demo_panel(path)  # the demo's accounts and passwords, only while the warehouse is the demo
