@@ -194,6 +194,9 @@ LEDGER_ERROR_MESSAGES = {
                     "en": "Year {year} is closed (annual final accounts approved); its books cannot change — adjust the next year instead"},
     "missing_field": {"zh": "缺少字段：{field}", "en": "Missing field: {field}"},
     "same_region": {"zh": "调出与调入地区相同：{region}", "en": "Transfer from and to the same region: {region}"},
+    "cross_border_both": {"zh": "跨区域调剂须有一方为本省账户：{region}", "en": "A cross-border transfer needs one side in the province: {region}"},
+    "cross_border_document": {"zh": "与{region}的跨区域调剂须注明依据文件（--document）",
+                              "en": "A transfer with {region} across the border needs its document (--document)"},
     "duplicate_entry_id": {"zh": "账目编号重复：{entry_id}", "en": "Duplicate entry id: {entry_id}"},
     "insufficient_budget": {
         "zh": "{region} {year}年预算 {available:.2f} 万吨，不足以调出 {amount:.2f} 万吨",

@@ -17,6 +17,10 @@ Entry types (``amount`` in 万吨 CO2, > 0 unless stated)
 - ``reserve_release``: reserve -> ``to_region`` (fails if the reserve holds less).
 - ``transfer`` (调剂): ``from_region`` -> ``to_region`` within the year (fails if the giver holds
   less). ``to_region == "reserve"`` returns budget to the reserve (回收).
+  Across the border (跨区域调剂): one side is another province's account ``EXTERNAL:<name>``
+  (``config.EXTERNAL_PREFIX``) and ``project`` carries the agreement's document (文件号, required). Budget leaves
+  a city or the reserve for it, or arrives from it into a city or the reserve; the province total moves by the
+  amount, so the books balance, and ``Balances.external`` keeps each counterparty's net per year.
 - ``trade`` (区域碳预算指标交易): ``from_region`` sells ``amount`` of its budget of the year to ``to_region``;
   balanced like a transfer (never to the reserve); its price is recorded beside the entry (``budget_trades``).
 - ``advance`` (预支): ``to_region`` borrows ``amount`` from its own budget of ``year + 1``. The
@@ -40,7 +44,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date as _date
 from typing import Iterable, Sequence
 
@@ -106,6 +110,18 @@ def new_entry(
     )
 
 
+EXTERNAL = config.EXTERNAL_PREFIX
+
+
+def is_external(code) -> bool:
+    """Whether ``code`` is another province's account (``EXTERNAL:<name>``) in a cross-border transfer."""
+    return isinstance(code, str) and code.startswith(EXTERNAL)
+
+
+def crosses_border(entry: LedgerEntry) -> bool:
+    return entry.type == "transfer" and (is_external(entry.from_region) or is_external(entry.to_region))
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
 
@@ -120,6 +136,7 @@ class _Books:
         self.reserve: dict[int, float] = defaultdict(float)
         self.sl: dict[int, dict[tuple[str, str], float]] = defaultdict(dict)
         self.advanced: dict[int, dict[str, float]] = defaultdict(dict)
+        self.external: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))  # counterparty -> net in
 
     def take_city(self, year, region, amount, err):
         available = self.city[year].get(region, 0.0)
@@ -135,6 +152,33 @@ class _Books:
 
     def give_city(self, year, region, amount):
         self.city[year][region] = self.city[year].get(region, 0.0) + amount
+
+
+def _cross_border(books: _Books, year: int, from_region, to_region, amount: float, document, err) -> None:
+    """A transfer with another province (see the module docs): the province total moves by ``amount``."""
+    if is_external(from_region) and is_external(to_region):
+        raise err("cross_border_both", {"region": from_region})
+    name = str(from_region if is_external(from_region) else to_region)[len(EXTERNAL):].strip()
+    if not name or len(name) > 100 or any(ord(c) < 32 for c in name):
+        raise err("unknown_region", {"region": from_region if is_external(from_region) else to_region})
+    if document is None:
+        raise err("cross_border_document", {"region": name})
+    if is_external(from_region):
+        if to_region == RESERVE:
+            books.reserve[year] += amount
+        else:
+            books.give_city(year, to_region, amount)
+        books.total[year] += amount
+        books.external[year][name] += amount
+    else:
+        if from_region is None:
+            raise err("missing_field", {"field": "from_region"})
+        if from_region == RESERVE:
+            books.take_reserve(year, amount, err)
+        else:
+            books.take_city(year, from_region, amount, err)
+        books.total[year] -= amount
+        books.external[year][name] -= amount
 
 
 def _apply_one(books: _Books, e: LedgerEntry, index: int) -> None:
@@ -167,7 +211,9 @@ def _apply_one(books: _Books, e: LedgerEntry, index: int) -> None:
         raise err("missing_field", {"field": "to_region"})
 
     t = e.type
-    if t == "allocation":
+    if t == "transfer" and (is_external(from_region) or is_external(to_region)):
+        _cross_border(books, year, from_region, to_region, amount, project, err)
+    elif t == "allocation":
         books.give_city(year, to_region, amount)
         books.total[year] += amount
     elif t == "reserve_set_aside":
@@ -245,12 +291,15 @@ class Balances:
       separately_listed (quota of projects located in the region), advanced (net advance into
       this year from next year's budget).
     - ``projects``: year, region, project, amount.
+    - ``external``: year, counterparty, net (received from another province, negative when given; 跨区域调剂).
     All amounts in 万吨 CO2.
     """
 
     totals: pd.DataFrame
     regions: pd.DataFrame
     projects: pd.DataFrame
+    external: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"year": pd.Series(dtype="int64"), "counterparty": pd.Series(dtype="str"), "net": pd.Series(dtype="float64")}))
 
 
 def apply(entries: Iterable[LedgerEntry], advance_cap_share: float | None = None) -> Balances:
@@ -293,7 +342,11 @@ def apply(entries: Iterable[LedgerEntry], advance_cap_share: float | None = None
         return pd.DataFrame({k: pd.Series(v, dtype=("int64" if k == "year" else "str" if k in ("region", "project") else "float64"))
                              for k, v in d.items()})
 
-    return Balances(totals=frame(totals), regions=frame(regions), projects=frame(projects))
+    ext = [(y, name, net) for y in sorted(books.external) for name, net in sorted(books.external[y].items())]
+    external = pd.DataFrame({"year": pd.Series([r[0] for r in ext], dtype="int64"),
+                             "counterparty": pd.Series([r[1] for r in ext], dtype="str"),
+                             "net": pd.Series([r[2] for r in ext], dtype="float64")})
+    return Balances(totals=frame(totals), regions=frame(regions), projects=frame(projects), external=external)
 
 
 def check_balanced(balances: Balances, tol: float = config.LEDGER_TOLERANCE) -> bool:
@@ -321,7 +374,9 @@ TOTAL_CHANGING = ("allocation", "reserve_set_aside", "adjustment", "separately_l
 
 
 def changes_total(entry: LedgerEntry) -> bool:
-    """Whether ``entry`` changes its year's province total."""
+    """Whether ``entry`` changes its year's province total (a transfer across the border does)."""
+    if crosses_border(entry):
+        return True
     if entry.type == "separately_listed":
         return entry.from_region != RESERVE
     return entry.type in TOTAL_CHANGING

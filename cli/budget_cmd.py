@@ -22,7 +22,7 @@ def cmd_entry(args) -> int:
             return _trade(args)
         entry, status = record_entry(args.db_path, type=args.type, year=args.year, amount=args.amount, user=args.user,
                              reason=args.reason, from_region=args.from_region, to_region=args.to_region,
-                             project=args.project)
+                             project=args.project, document=args.document)
     except budget.LedgerError as exc:
         print(f"refused ({exc.code}): {exc.message('en')} / {exc.message('zh')}", file=sys.stderr)
         return EXIT_REJECTED
@@ -72,6 +72,8 @@ def add_parsers(sub) -> None:
     e.add_argument("--from", dest="from_region", default=None)
     e.add_argument("--to", dest="to_region", default=None)
     e.add_argument("--project", default=None)
+    e.add_argument("--document", default=None, help="the decision or agreement (文件号); required with --from/--to "
+                   "EXTERNAL:<province> (跨区域调剂)")
     e.add_argument("--price", type=float, default=None, help="yuan/t, for --type trade (区域指标交易) only")
     e.add_argument("--reason", required=True)
     e.add_argument("--user", required=True, help="who makes the change (an admin once users exist)")

@@ -125,10 +125,20 @@ def register_handlers(register) -> None:
 
 def record_entry(db_path: str | os.PathLike, *, type: str, year: int, amount: float, user: str, reason: str,
                  from_region: str | None = None, to_region: str | None = None, project: str | None = None,
-                 date: str | None = None) -> tuple[budget.LedgerEntry, dict]:
+                 date: str | None = None, document: str | None = None) -> tuple[budget.LedgerEntry, dict]:
     """Append one ledger entry (or, when it changes the province total and the rules ask for it, request a
     second signature); needs an admin when users exist. Returns (entry, submit status). Raises LedgerError
-    or PermissionDenied."""
+    or PermissionDenied. ``document``: the decision or agreement the entry rests on; a transfer with another
+    province (``EXTERNAL:<name>``) must name one (kept in the entry's ``project``), any other entry carries it in
+    its reason."""
+    document = " ".join(str(document).split()) if document else None
+    if document and len(document) > 200:
+        raise budget.LedgerError("missing_field", {"field": "document (≤ 200)"})
+    if document:
+        if type == "transfer" and (budget.ledger.is_external(from_region) or budget.ledger.is_external(to_region)):
+            project = project or document
+        else:
+            reason = f"{reason} [文件 / document: {document}]"
     if not reason.strip():
         raise budget.LedgerError("missing_field", {"field": "reason"})
     try:
