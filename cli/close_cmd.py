@@ -55,8 +55,12 @@ def cmd_close(args) -> int:
                 return EXIT_OK
             result, info = accounts.run_five_year(args.db_path, start, end, user=args.user)
             record = accounts.five_year_record(result) | {"assessment_id": info["assessment_id"], "version": info["version"]}
-            _write(args.pdf, lambda: accounts_doc.five_year_pdf(result.rows, result.fuels, start, end, result.closes, result.sectors))
-            _write(args.xlsx, lambda: accounts_doc.five_year_xlsx(result.rows, result.fuels, result.closes, result.sectors))
+            if args.pdf or args.xlsx:
+                from monitor.filing_package import five_year_extras
+
+                kw = five_year_extras(args.db_path, start, end)
+                _write(args.pdf, lambda: accounts_doc.five_year_pdf(result.rows, result.fuels, start, end, result.closes, result.sectors, **kw))
+                _write(args.xlsx, lambda: accounts_doc.five_year_xlsx(result.rows, result.fuels, result.closes, result.sectors, **kw))
             if args.json:
                 print(json.dumps(record, ensure_ascii=False, indent=1, default=str))
             else:
@@ -90,9 +94,13 @@ def cmd_close(args) -> int:
         close, info, diff = accounts.run_close(args.db_path, args.year, user=args.user)
         record = accounts.close_record(close) | {"close_id": info["close_id"], "version": info["version"],
                                                  "changes": json.loads(diff.to_json(orient="records", force_ascii=False))}
-        _write(args.pdf, lambda: accounts_doc.annual_pdf(close.rows, close.fuels, close.year, close.provisional,
-                                                         close.months_estimated, info["version"]))
-        _write(args.xlsx, lambda: accounts_doc.annual_xlsx(close.rows, close.fuels))
+        if args.pdf or args.xlsx:
+            from monitor.filing_package import annual_extras
+
+            kw = annual_extras(args.db_path, close.year)  # objections and answers, target, rules, signatures
+            _write(args.pdf, lambda: accounts_doc.annual_pdf(close.rows, close.fuels, close.year, close.provisional,
+                                                             close.months_estimated, info["version"], **kw))
+            _write(args.xlsx, lambda: accounts_doc.annual_xlsx(close.rows, close.fuels, **kw))
     except errors as exc:
         return _refused(exc)
     if args.json:

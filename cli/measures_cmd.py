@@ -19,6 +19,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from monitor import rules as mrules
 import budget
 from budget.measures import MeasureError
 from monitor import measures as ms
@@ -150,9 +151,9 @@ def cmd_bulletin(args) -> int:
     frames = measures_outlook.bulletin_frames(report, ms.register(args.db_path), args.lang)
     out = Path(args.out)
     if out.suffix.lower() == ".xlsx":
-        data = bulletin_doc.bulletin_xlsx(frames, args.lang)
+        data = bulletin_doc.bulletin_xlsx(frames, args.lang, books=mrules.books_at_month(args.db_path, report.year, report.month))
     else:
-        data = bulletin_doc.bulletin_pdf(frames, measures_outlook.quarter_label(report, args.lang), report.as_of, args.lang)
+        data = bulletin_doc.bulletin_pdf(frames, measures_outlook.quarter_label(report, args.lang), report.as_of, args.lang, books=mrules.books_at_month(args.db_path, report.year, report.month))
     out.write_bytes(data)
     print(f"bulletin written to {out} ({len(data):,} bytes)")
     return EXIT_OK
@@ -245,3 +246,4 @@ def add_parsers(sub) -> None:
     b.add_argument("--out", required=True)
     b.add_argument("--lang", choices=["zh", "en"], default="zh")
     b.set_defaults(func=cmd_bulletin)
+

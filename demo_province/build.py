@@ -10,6 +10,7 @@ from demo_province.accounts_demo import build_accounts
 from demo_province.allowances_demo import build_allowances
 from demo_province.measures_demo import create_demo_measures
 from demo_province.meters_demo import build_meters
+from demo_province.books_demo import build_books, signoff_rules
 from demo_province.plan_demo import record_demo_plan
 from demo_province.plan_entries import demo_plan_entries
 from demo_province.province_demo import build_province
@@ -66,10 +67,12 @@ def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = No
     info["plan"] = record_demo_plan(db_path, range(PLAN_START, PLAN_START + PLAN_YEARS), MAJOR_PROJECT_CITY,
                                     MAJOR_PROJECT_NAME, {"emissions": 0.9, "gdp": 0.1})  # the plan page shows it approved
     info["accounts"] = build_accounts(db_path)  # the 14th period 2021–2025: plan, closed years, five-year close
+    info["books"] = build_books(db_path)  # targets handed down; a mid-period plan revision after the 2025 close
     info["measures"] = create_demo_measures(db_path, info["as_of"], MAJOR_PROJECT_CITY, MAJOR_PROJECT_NAME)
     info["meters"] = build_meters(db_path, info["as_of"], seed)  # metered key emitters: registry, MRV years, daily readings
     info["allowances"] = build_allowances(db_path, info["as_of"], seed)  # power sector, local market: an allowance year
     info["province"] = build_province(db_path)  # objection answered, plan filed, consequences, capacity funds, the site
+    info["signoffs"] = signoff_rules(db_path, info["as_of"])  # the provincial government signs off (issue 17)
     if with_users:  # one account per role, passwords on the sign-in page while this stays the demo (issue 22)
         from demo_province.users_demo import create_demo_users
 

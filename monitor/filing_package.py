@@ -2,6 +2,8 @@
 with objections and answers) and a JSON of its numbers. Only approved items can be filed."""
 from __future__ import annotations
 
+from datetime import date as _date
+
 import json
 import os
 
@@ -42,7 +44,10 @@ def annual_extras(db_path, year: int) -> dict:
     """The province's tables of an annual close document: {objections}."""
     with db.connect(db_path) as con:
         names = _names(con)
-    return {"objections": objection_tables(db_path, "close", int(year), names)}
+    from monitor import rules as mrules
+
+    books = mrules.document_books(db_path, on=_date(int(year), 12, 31), signatures=mrules.close_signatures(db_path, year))
+    return {"objections": objection_tables(db_path, "close", int(year), names), "books": books}
 
 
 def five_year_extras(db_path, start: int, end: int) -> dict:
@@ -52,8 +57,15 @@ def five_year_extras(db_path, start: int, end: int) -> dict:
     with db.connect(db_path) as con:
         names = _names(con)
         acts, funds = store.actions(con, int(start), int(end)), store.funds(con, int(start), int(end))
+    from monitor import rules as mrules
+
+    with db.connect(db_path) as con:
+        root = con.execute("SELECT code FROM regions WHERE parent IS NULL OR parent = '' ORDER BY code LIMIT 1").fetchall()
+    books = mrules.document_books(db_path, on=_date(int(end), 12, 31),
+                                  target=(root[0][0], int(start), int(end)) if root else None)
     return {"objections": objection_tables(db_path, "assessment", f"{int(start)}-{int(end)}", names),
-            "actions": province_doc.actions_table(acts, names), "funds": province_doc.funds_table(funds, names)}
+            "actions": province_doc.actions_table(acts, names), "funds": province_doc.funds_table(funds, names),
+            "books": books}
 
 
 def plan_documents(db_path, plan_id: str, number: int) -> tuple[bytes, bytes]:

@@ -233,7 +233,23 @@ def document(db_path, plan_id: str, version: int | None = None, lang: str = "zh"
     from monitor.filing_package import objection_tables  # comments, objections and their answers (issue 17)
 
     table = objection_tables(db_path, "plan", plan_id, names, plan_id)
-    return plan_doc.pdf(v, names, appr, objections=table), plan_doc.xlsx(v, names, appr, objections=table)
+    books = document_books(db_path, plan_id, v, appr)
+    return (plan_doc.pdf(v, names, appr, objections=table, books=books),
+            plan_doc.xlsx(v, names, appr, objections=table, books=books))
+
+
+def document_books(db_path, plan_id: str, v: dict, appr: pd.DataFrame) -> dict:
+    """Target (from the warehouse: the latest version handed down), rules in force and both signatures of a version."""
+    from monitor import rules as mrules
+
+    sig = None
+    if len(appr):
+        a = appr.iloc[0]
+        conf = a.get("confirmed_by")
+        sig = {"requested_by": a["user"], "requested_at": a["approved_at"],
+               "confirmed_by": None if conf is None or pd.isna(conf) else conf, "confirmed_at": a["approved_at"]}
+    c = v["content"]
+    return mrules.document_books(db_path, target=(c["parent"], int(c["years"][0]), int(c["years"][-1])), signatures=sig)
 
 
 def parents(db_path) -> list[str]:

@@ -48,3 +48,38 @@ def _check_reserve(con, cap: float, effective_from: date) -> None:
         if int(y) >= effective_from.year and int(y) not in closed and t > 0 and r / t > cap + 1e-9:
             raise brules.RuleError(f"{int(y)}'s reserve is {r / t:.1%} of its total, above {cap:.1%}: release it first",
                                    f"{int(y)} 年储备已占总量 {r / t:.1%}，高于 {cap:.1%}：请先下达储备")
+
+
+def document_books(db_path: str | os.PathLike, *, on: date | None = None, target: tuple[str, int, int] | None = None,
+                   signatures: dict | None = None) -> dict:
+    """What a document prints about the books: the rules in force on ``on``, the target a (parent, first, last)
+    period serves (with its source, or the placeholder said plainly), and the signatures given."""
+    from monitor import targets as mtargets
+
+    out = {"rules": current(db_path, on)}
+    if target is not None:
+        out["target"] = mtargets.for_plan(db_path, *target)
+    if signatures:
+        out["signatures"] = signatures
+    return out
+
+
+def close_signatures(db_path: str | os.PathLike, year: int) -> dict | None:
+    """Who approved (and who confirmed) the latest approved close of ``year``."""
+    from warehouse import closes
+
+    with db.connect(db_path) as con:
+        v = closes.close_versions(con, int(year))
+    v = v[v["approved_by"].notna()]
+    if v.empty:
+        return None
+    r = v.iloc[0]
+    conf = r.get("confirmed_by")
+    return {"requested_by": r["approved_by"], "requested_at": r["approved_at"],
+            "confirmed_by": None if conf is None or (isinstance(conf, float) and conf != conf) else conf,
+            "confirmed_at": r["approved_at"]}
+
+
+def books_at_month(db_path: str | os.PathLike, year: int, month: int) -> dict:
+    """``document_books`` for a document about a month (the quarterly bulletin)."""
+    return document_books(db_path, on=date(int(year), int(month), 1))

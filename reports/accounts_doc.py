@@ -121,7 +121,7 @@ def annual_charts(rows: pd.DataFrame) -> dict[str, bytes]:
 
 
 def annual_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, year: int, provisional: bool, months_estimated: list[str],
-               version: int | None = None, objections: pd.DataFrame | None = None) -> bytes:
+               version: int | None = None, objections: pd.DataFrame | None = None, books: dict | None = None) -> bytes:
     """年度决算报告 (PDF bytes); ``objections``: the table of ``reports.province_doc.objections_table``."""
     t = annual_tables(rows, fuels)
     charts = annual_charts(rows)
@@ -155,11 +155,17 @@ def annual_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, year: int, provisional: 
         from reports.province_doc import objections_markup
 
         body += objections_markup(objections, ANNUAL_HEADINGS["objections"])
+    from reports import books_doc
+
+    body += books_doc.markup(books)
     return tp.render_pdf(body, title, "年度决算 · 依据统计核算数据与动态调节机制", images=charts)
 
 
-def annual_xlsx(rows: pd.DataFrame, fuels: pd.DataFrame, objections: pd.DataFrame | None = None) -> bytes:
-    sheets = annual_tables(rows, fuels)
+def annual_xlsx(rows: pd.DataFrame, fuels: pd.DataFrame, objections: pd.DataFrame | None = None,
+                books: dict | None = None) -> bytes:
+    from reports import books_doc
+
+    sheets = {**annual_tables(rows, fuels), **books_doc.sheets(books)}
     if objections is not None:
         sheets["异议与答复"] = objections
     return workbook(sheets)
@@ -206,7 +212,7 @@ def five_year_tables(rows: pd.DataFrame, fuels: pd.DataFrame, closes: pd.DataFra
 
 def five_year_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, start: int, end: int, closes: pd.DataFrame | None = None,
                   sectors: pd.DataFrame | None = None, objections: pd.DataFrame | None = None,
-                  actions: pd.DataFrame | None = None, funds: pd.DataFrame | None = None) -> bytes:
+                  actions: pd.DataFrame | None = None, funds: pd.DataFrame | None = None, books: dict | None = None) -> bytes:
     """五年决算报告 (PDF bytes). ``actions`` / ``funds`` / ``objections``: the tables of ``reports.province_doc``
     (what followed the assessment, capacity funds, objections and answers)."""
     t = five_year_tables(rows, fuels, closes, sectors)
@@ -243,13 +249,18 @@ def five_year_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, start: int, end: int,
                                             FIVE_YEAR_HEADINGS["consequences"])
         if objections is not None:
             body += province_doc.objections_markup(objections, FIVE_YEAR_HEADINGS["objections"])
+    from reports import books_doc
+
+    body += books_doc.markup(books)
     return tp.render_pdf(body, f"{start}–{end}年五年碳排放预算决算报告", "五年决算 · 核算、目标完成与质量评价", images=images)
 
 
 def five_year_xlsx(rows: pd.DataFrame, fuels: pd.DataFrame, closes: pd.DataFrame | None = None,
                    sectors: pd.DataFrame | None = None, objections: pd.DataFrame | None = None,
-                   actions: pd.DataFrame | None = None, funds: pd.DataFrame | None = None) -> bytes:
-    sheets = five_year_tables(rows, fuels, closes, sectors)
+                   actions: pd.DataFrame | None = None, funds: pd.DataFrame | None = None, books: dict | None = None) -> bytes:
+    from reports import books_doc
+
+    sheets = {**five_year_tables(rows, fuels, closes, sectors), **books_doc.sheets(books)}
     for name, frame in (("考核结果运用", actions), ("能力建设资金", funds), ("异议与答复", objections)):
         if frame is not None:
             sheets[name] = frame

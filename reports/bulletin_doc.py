@@ -29,16 +29,22 @@ def _t(key: str, lang: str, **fmt) -> str:
     return (zh if lang == "zh" else en).format(**fmt)
 
 
-def bulletin_pdf(frames: dict[str, pd.DataFrame], quarter: str, as_of: str, lang: str = "zh") -> bytes:
-    """PDF bytes of the bulletin."""
+def bulletin_pdf(frames: dict[str, pd.DataFrame], quarter: str, as_of: str, lang: str = "zh", books: dict | None = None) -> bytes:
+    """PDF bytes of the bulletin; ``books``: the rules in force (``reports.books_doc``)."""
+    from reports import books_doc
+
     body = tp.para(_t("note", lang))
     for key in ("cities", "measures", "applications"):
         body += tp.heading(_t(key, lang), 2)
         frame = frames.get(key)
         body += tp.table(frame, size="7pt") if frame is not None and len(frame) else tp.para(_t("none", lang))
+    body += books_doc.markup(books, "本省规则 / Rules in force" if lang == "zh" else "Rules in force / 本省规则")
     return tp.render_pdf(body, f"{_t('title', lang)} · {quarter}", _t("as_of", lang, as_of=as_of))
 
 
-def bulletin_xlsx(frames: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
+def bulletin_xlsx(frames: dict[str, pd.DataFrame], lang: str = "zh", books: dict | None = None) -> bytes:
     """xlsx bytes: one sheet per table (text defused by ``reports.xlsx``)."""
-    return workbook({SHEETS[k][0 if lang == "zh" else 1]: frames[k] for k in ("cities", "measures", "applications")})
+    from reports import books_doc
+
+    return workbook({**{SHEETS[k][0 if lang == "zh" else 1]: frames[k] for k in ("cities", "measures", "applications")},
+                     **books_doc.sheets(books)})

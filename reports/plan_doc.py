@@ -98,17 +98,21 @@ def version_table(v: Mapping, approval: pd.DataFrame | None = None) -> pd.DataFr
 
 
 def xlsx(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = None,
-         objections: pd.DataFrame | None = None) -> bytes:
+         objections: pd.DataFrame | None = None, books: Mapping | None = None) -> bytes:
     """``objections``: the table of ``reports.province_doc.objections_table`` (comments and objections with answers)."""
     sheets = tables(v, names)
     sheets["版本"] = version_table(v, approval)
     if objections is not None:
         sheets["异议与答复"] = objections
+    from reports import books_doc
+
+    sheets.update(books_doc.sheets(books))
     return workbook(sheets)
 
 
 def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = None,
-        objections: pd.DataFrame | None = None) -> bytes:
+        objections: pd.DataFrame | None = None, books: Mapping | None = None) -> bytes:
+    """``books``: {target, rules, signatures} (``reports.books_doc``) printed as the document's last section."""
     c = v["content"]
     t = tables(v, names)
     parent = names.get(c["parent"], c["parent"])
@@ -162,4 +166,7 @@ def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = No
         from reports.province_doc import objections_markup
 
         body += objections_markup(objections, HEADINGS["objections"])
+    from reports import books_doc
+
+    body += books_doc.markup(books)
     return tp.render_pdf(body, f"{parent}碳排放预算方案（{y0}–{y1}年）", status)

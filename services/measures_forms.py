@@ -10,6 +10,7 @@ import streamlit as st
 
 from budget import measures as bm
 from budget.policy import instruments
+from monitor import rules as mrules
 from monitor import measures as ms
 from monitor import measures_outlook as mo
 from reports import bulletin_doc
@@ -194,8 +195,8 @@ def _bulletin(path: str, version: str, doc_lang: str, kind: str) -> bytes:
     rep = report(path, version)
     frames = mo.bulletin_frames(rep, ms.register(path), doc_lang)
     if kind == "xlsx":
-        return bulletin_doc.bulletin_xlsx(frames, doc_lang)
-    return bulletin_doc.bulletin_pdf(frames, mo.quarter_label(rep, doc_lang), rep.as_of, doc_lang)
+        return bulletin_doc.bulletin_xlsx(frames, doc_lang, books=mrules.books_at_month(path, rep.year, rep.month))
+    return bulletin_doc.bulletin_pdf(frames, mo.quarter_label(rep, doc_lang), rep.as_of, doc_lang, books=mrules.books_at_month(path, rep.year, rep.month))
 
 
 def bulletin_section(path: str, version: str, rep) -> None:
@@ -214,3 +215,4 @@ def bulletin_section(path: str, version: str, rep) -> None:
         c[1].download_button(t("ms_bulletin_xlsx"), _bulletin(path, version, doc_lang, "xlsx"),
                              file_name=f"bulletin-{rep.as_of}-{doc_lang}.xlsx", key="ms_bl_xlsx",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
