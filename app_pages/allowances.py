@@ -10,6 +10,7 @@ from services import allowances_forms as forms
 from services import allowances_view as av
 from services import auth, data
 from services.i18n import lang, t
+from services.tables import user_name
 
 path, version = data.require_warehouse()
 st.title(t("alw_page"))
@@ -41,13 +42,14 @@ with tabs[0]:
     st.dataframe(av.spread_table(o["spread"]), hide_index=True, width="stretch")
     st.markdown(f"**{t('alw_coverage')}**")
     nat = al.NATIONAL_COVERAGE
-    st.caption(t("alw_coverage_national", rows="; ".join(f"{r.sector} {r.gases} ≥ {r.threshold} ({r.from_year}–)" for r in nat.itertuples())))
+    st.caption(t("alw_coverage_national", rows="；".join(t("alw_coverage_row", sector=al.sector_label(r.sector, lang()), gases=r.gases,
+                                                           threshold=r.threshold, year=r.from_year) for r in nat.itertuples())))
     cov = o["coverage"]
     if cov.empty:
         st.caption(t("alw_no_local_coverage"))
     else:
-        st.caption(t("alw_coverage_local", version=int(cov["version"].iloc[0]), who=cov["recorded_by"].iloc[0], when=str(cov["recorded_at"].iloc[0])[:10]))
-        st.dataframe(cov[["sector", "gases", "threshold", "criterion", "from_year"]].astype(str), hide_index=True, width="stretch")
+        st.caption(t("alw_coverage_local", version=int(cov["version"].iloc[0]), who=user_name(cov["recorded_by"].iloc[0]), when=str(cov["recorded_at"].iloc[0])[:10]))
+        st.dataframe(av.coverage_table(cov), hide_index=True, width="stretch")
 with tabs[1]:
     st.caption(t("alw_method"))
     forms.allocation_actions(path, year)
@@ -84,7 +86,7 @@ with tabs[4]:
         st.info(t("alw_no_prices"))
     else:
         lo, hi = mk["band"]
-        st.caption(t("alw_band", lo=f"{lo:.2f}", hi=f"{hi:.2f}", market=mk["market"], window=mk["window"]))
+        st.caption(t("alw_band", lo=f"{lo:.2f}", hi=f"{hi:.2f}", market=av.market_label(mk["market"]), window=mk["window"]))
         if mk["signal"]:
             s = mk["signal"]
             st.caption(t("alw_signal", mean=f"{s['mean']:.2f}", first=s["first"], last=s["last"], n=s["n"]))

@@ -59,6 +59,8 @@ SECTOR_ALIASES = {
     "aluminium": {"aluminium", "aluminum", "铝", "铝冶炼", "电解铝"},
 }
 _ALIAS = {a.lower(): k for k, names in SECTOR_ALIASES.items() for a in names}
+SECTOR_LABELS = {"power": {"zh": "发电", "en": "power"}, "steel": {"zh": "钢铁", "en": "steel"},
+                 "cement": {"zh": "水泥", "en": "cement"}, "aluminium": {"zh": "铝冶炼", "en": "aluminium"}}
 
 #: Carbon-efficiency grade (碳效码), K = intensity ÷ sector average: ≤0.6 → 1, ≤0.8 → 2, ≤1.2 → 3, ≤2.0 → 4, else 5.
 #: Edges of Zhejiang's enterprise carbon-efficiency grading (规上工业企业碳效等级评价方法, DB33/T 1347—2023 family),
@@ -139,6 +141,17 @@ def deadline(year: int, mmdd: str) -> date:
 def canonical_sector(text) -> str:
     s = str(text or "").strip()
     return _ALIAS.get(s.lower(), s)
+
+
+def sector_label(key, lang: str = "zh") -> str:
+    """A sector's name in ``lang`` (a sector the national coverage knows), else the text as given."""
+    return SECTOR_LABELS.get(str(key), {}).get(lang, str(key))
+
+
+def product_name(product, lang: str = "zh") -> str:
+    """A benchmark product's name in ``lang`` (``data/allowance_benchmarks.csv``), else the code as given."""
+    names = load_benchmarks().drop_duplicates("product", keep="last").set_index("product")[f"name_{lang}"]
+    return str(names.get(product, product)) if isinstance(product, str) else "—"
 
 
 def gas_set(text) -> set[str]:

@@ -8,12 +8,14 @@ import pandas as pd
 import streamlit as st
 
 import budget
+from budget import allowances as al
 from budget.allowances import AllowanceError
 from intake.text_policy import TextRefused
 from monitor import allowance_overview
 from reports import allowances_doc as doc
 from services import auth
 from services.i18n import lang, t
+from services.tables import bilingual, user_name
 from warehouse import users
 
 NUMBER_COLUMNS = {"co2": 2, "output": 0, "intensity": 4, "k": 2, "benchmark": 4, "preallocated": 0, "trued_up": 0, "adjusted": 0,
@@ -41,6 +43,13 @@ def table(frame: pd.DataFrame, columns: list[str], regions: pd.DataFrame | None 
         f["region"] = f["region"].map(regions.set_index("code")[f"name_{lg}"]).fillna(f["region"])
     if lg == "en" and "sector_key" in f:
         f["sector"] = f["sector_key"]
+    if "product" in f:
+        f["product"] = f["product"].map(lambda p: al.product_name(p, lg))
+    for col in ("local_criterion", "local_reason", "reason"):
+        if col in f:
+            f[col] = f[col].map(bilingual)
+    if "approved_by" in f:
+        f["approved_by"] = f["approved_by"].map(user_name)
     name = "name_zh" if lg == "zh" else "name_en"
     if name in f:
         f["name"] = f[name].fillna(f.get("name_zh"))
@@ -58,13 +67,25 @@ def table(frame: pd.DataFrame, columns: list[str], regions: pd.DataFrame | None 
 def spread_table(spread: pd.DataFrame) -> pd.DataFrame:
     if spread.empty:
         return pd.DataFrame()
-    f = pd.DataFrame({doc.label("sector", lang()): spread["sector"], t("alw_col_sector_units"): spread["units"],
+    f = pd.DataFrame({doc.label("sector", lang()): spread["sector"].map(lambda s: al.sector_label(s, lang())),
+                      t("alw_col_sector_units"): spread["units"],
                       t("alw_col_mean"): spread["mean"].map(lambda v: f"{v:,.4f}")})
     for q in ("min", "p25", "median", "p75", "max"):
         f[q] = spread[q].map(lambda v: f"{v:,.4f}")
     for k in range(1, 6):
         f[t("alw_col_grade_n", k=k)] = spread[f"grade_{k}"]
     return f
+
+
+def market_label(market: str) -> str:
+    return doc.MARKET_LABELS.get(market, (market, market))[0 if lang() == "zh" else 1]
+
+
+def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
+    """The province's local coverage with headers in the session's language."""
+    return pd.DataFrame({doc.label("sector", lang()): cov["sector"], doc.label("gases", lang()): cov["gases"],
+                         t("alw_col_threshold"): cov["threshold"].map(lambda v: "—" if pd.isna(v) else f"{v:g}"),
+                         doc.label("local_criterion", lang()): cov["criterion"].map(bilingual), t("alw_col_from_year"): cov["from_year"].astype(int)})
 
 
 def proposals_table(proposals: list[dict]) -> pd.DataFrame:

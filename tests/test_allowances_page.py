@@ -58,6 +58,12 @@ def test_page_shows_the_allowance_year(demo_db, env_db, lang, title, labels, rel
     assert release in kinds
     text = texts(at)
     assert "nan" not in text.lower().split() and "None" not in text
+    cells = " ".join(" ".join(map(str, f.columns)) + " " + " ".join(map(str, f.to_numpy().ravel())) for f in frames)
+    names = {"zh": ("明都市", "东湾市", "300MW等级以上常规燃煤机组"), "en": ("Mingdu", "Dongwan", "Conventional coal units, above the 300 MW class")}
+    assert all(n in cells for n in names[lang])                       # the trade's cities and the products by name
+    if lang == "zh":
+        for word in ("coal_above_300", "national", "power", "system", "nan", "None"):
+            assert word not in cells + text, word
 
 
 def test_forms_refuse_bad_input_and_change_nothing(wh, env_db):
@@ -72,6 +78,8 @@ def test_forms_refuse_bad_input_and_change_nothing(wh, env_db):
     assert file_digest(wh) == before
     assert not any(b.key == "alw_pre_go" for b in at.button)          # pre-allocation is an admin's
     at = _as("zh", "boss", "admin")
+    at.button(key="alw_pre_go").click().run()                         # 2025 is pre-allocated already
+    assert any("没有待预分配" in e.value for e in at.error)
     at.selectbox(key="alw_adv_unit").set_value("PW0302")
     at.number_input(key="alw_adv_amount").set_value(10_000_000.0)
     at.text_input(key="alw_adv_reason").input("缺口")
