@@ -21,10 +21,10 @@ tab_inbox, tab_obj, tab_file, tab_pub = st.tabs([t("pv_tab_inbox"), t("pv_tab_ob
                                                  t("pv_tab_publication")])
 
 with tab_inbox:
-    if not user:
+    box = P.inbox_items(path, version, user) if user else None
+    if box is None:
         st.info(t("pv_sign_in"))
     else:
-        box = P.inbox_items(path, version, user)
         scope = names.get(box["region"], box["region"]) if box["region"] else t("pv_scope_all")
         st.caption(t("pv_inbox_for", user=box["user"], scope=scope, n=len(box["items"])))
         st.dataframe(P.inbox_frame(box["items"]), hide_index=True, width="stretch") if box["items"] else st.info(t("pv_inbox_empty"))
@@ -66,16 +66,17 @@ with tab_file:
     ob = P.obligations(path, version)
     st.dataframe(pd.DataFrame({t("pv_col_kind"): ob["kind"].map(P.label), t("pv_col_object"): ob["object_id"],
                                t("pv_col_due"): ob["due"].astype(str), t("pv_col_status"): ob["status"].map(lambda s: t(f"pv_status_{s}")),
-                               t("pv_col_filing"): ob["filing_id"]}), hide_index=True, width="stretch")
+                               t("pv_col_filing"): ob["filing_id"].map(lambda i: "—" if i is None or i != i else str(int(i)))}),
+                 hide_index=True, width="stretch")
     st.subheader(t("pv_filings"))
     fl = P.filing_list(path, version)
     if fl.empty:
         st.caption(t("pv_no_filings"))
     else:
         st.dataframe(pd.DataFrame({t("pv_col_filing"): fl["filing_id"], t("pv_col_kind"): fl["kind"].map(P.label),
-                                   t("pv_col_object"): fl["object_id"], t("pv_col_recipient"): fl["recipient"],
+                                   t("pv_col_object"): fl["object_id"], t("pv_col_recipient"): fl["recipient"].map(P.own_words),
                                    t("pv_col_submitted"): fl["submitted_at"].astype(str).str[:16],
-                                   t("pv_col_receipt"): fl["receipt"].fillna("—")}), hide_index=True, width="stretch")
+                                   t("pv_col_receipt"): fl["receipt"].map(P.own_words).replace("", "—")}), hide_index=True, width="stretch")
     if auth.can(path, "filing_submit"):
         todo = ob[ob["status"].isin(["due", "overdue"])]
         items = [f"{k} {o}" for k, o in zip(todo["kind"], todo["object_id"])]

@@ -159,12 +159,15 @@ def five_year_package(db_path, object_id) -> dict:
     from monitor import accounts
     from reports import accounts_doc
 
+    from monitor.publication_records import approved_assessment
+
     a, b = bp.period(object_id)
     with db.connect(db_path) as con:
         av = closes.assessment_versions(con, a, b)
-        if av.empty:
+        aid = approved_assessment(con, a, b, int(av.iloc[0]["assessment_id"]))[0] if len(av) else None
+        if aid is None:
             raise _not_approved(f"{a}–{b} 五年考核", f"the {a}-{b} assessment", f"{a}-{b}")
-        meta = av.iloc[0].to_dict()
+        meta = av[av["assessment_id"] == aid].iloc[0].to_dict()
         rows = closes.assessment_rows(con, int(meta["assessment_id"]))
         acts, funds = store.actions(con, a, b), store.funds(con, a, b)
         regions = queries.regions(con).set_index("code")[["name_zh", "name_en"]]

@@ -102,9 +102,13 @@ def _approved_items(con) -> list[tuple[str, str, datetime]]:
     cv = cv[cv["approved_at"].notna()]
     for y, at in cv.groupby("year")["approved_at"].max().items():
         items.append(("close", str(int(y)), at))
+    from monitor.publication_records import approved_assessment
+
     av = closes.assessment_versions(con)
-    for (a, b), at in av.groupby(["period_start", "period_end"])["created_at"].max().items():
-        items.append(("five-year", f"{int(a)}-{int(b)}", at))
+    for (a, b), g in av.groupby(["period_start", "period_end"]):
+        aid, _ = approved_assessment(con, int(a), int(b), int(g.sort_values("version").iloc[-1]["assessment_id"]))
+        if aid is not None:  # awaiting its sign-off: not yet due
+            items.append(("five-year", f"{int(a)}-{int(b)}", g.loc[g["assessment_id"] == aid, "created_at"].iloc[0]))
     return items
 
 

@@ -50,9 +50,19 @@ def preview(path: str, version: str) -> dict[str, bytes]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def inbox_items(path: str, version: str, user: str) -> dict:
+def _inbox(path: str, version: str, user: str) -> dict:
     del version
     return inbox.items(path, user)
+
+
+def inbox_items(path: str, version: str, user: str) -> dict | None:
+    """The user's inbox; None when the warehouse no longer knows the user (disabled or removed)."""
+    from warehouse import users
+
+    try:
+        return _inbox(path, version, user)
+    except users.PermissionDenied:
+        return None
 
 
 def _result(code: int, payload: dict, err: str) -> actions.ActionResult:
@@ -84,13 +94,21 @@ def label(key: str) -> str:
     return bp.label(key, lang())
 
 
+def own_words(text) -> str:
+    """A stored "中文 / English" text in the reader's language (a text in one language shows as written)."""
+    if not isinstance(text, str):
+        return ""
+    zh, en = bi.split_bilingual(text)
+    return zh if lang() == "zh" else en
+
+
 def objection_frame(frame: pd.DataFrame, names: dict) -> pd.DataFrame:
     """Objections as shown: number, region, concerning, text, requested, status, answer, by whom."""
     return pd.DataFrame({
         t("pv_col_id"): frame["objection_id"].astype(int), t("pv_col_region"): frame["region"].map(lambda r: names.get(r, r)),
         t("pv_col_about"): [f"{label(k)} {i}" for k, i in zip(frame["about_kind"], frame["about_id"])],
-        t("pv_col_text"): frame["text"], t("pv_col_requested"): frame["requested_amount"],
-        t("pv_col_status"): frame["status"].map(label), t("pv_col_answer"): frame["answer"].fillna(""),
+        t("pv_col_text"): frame["text"].map(own_words), t("pv_col_requested"): frame["requested_amount"],
+        t("pv_col_status"): frame["status"].map(label), t("pv_col_answer"): frame["answer"].map(own_words),
         t("pv_col_reporter"): frame["reporter"], t("pv_col_answered_by"): frame["answered_by"].fillna("")})
 
 
@@ -123,7 +141,7 @@ def plan_block(path: str, version: str, plan_id: str, number: int, names: dict) 
         st.caption(t("pv_comment_answers"))
         st.dataframe(pd.DataFrame({t("pv_col_id"): ans["comment_id"].astype(int),
                                    t("pv_col_region"): ans["region"].map(lambda r: names.get(r, r)),
-                                   t("pv_col_status"): ans["decision"].map(label), t("pv_col_answer"): ans["answer"],
+                                   t("pv_col_status"): ans["decision"].map(label), t("pv_col_answer"): ans["answer"].map(own_words),
                                    t("pv_col_answered_by"): ans["answered_by"]}), hide_index=True, width="stretch")
     objections_block(path, version, "plan", plan_id, names)
 
@@ -155,7 +173,7 @@ def assessment_block(path: str, version: str, period: str, names: dict) -> None:
     else:
         st.dataframe(pd.DataFrame({t("pv_col_region"): a["region"].map(lambda r: names.get(r, r)),
                                    t("pv_col_kind"): a["kind"].map(label), t("pv_col_about"): a["measure"].map(label),
-                                   t("pv_col_text"): a["text"], t("pv_col_date"): a["decided_at"].astype(str).str[:10]}),
+                                   t("pv_col_text"): a["text"].map(own_words), t("pv_col_date"): a["decided_at"].astype(str).str[:10]}),
                      hide_index=True, width="stretch")
     objections_block(path, version, "assessment", period, names)
 

@@ -254,3 +254,23 @@ def test_funding_and_capacity_is_computed_from_the_funds(wh, capsys):
     code, _, err = cli_json(capsys, "--db", wh, "close", "--five-year", "2021-2025", "--score", "SF03", "funding_capacity",
                             "50", "--user", ADMIN)
     assert code == 1 and "funding_capacity" not in err.split("one of")[-1]  # no longer typed in
+
+
+def test_a_five_year_close_awaiting_its_sign_off_is_neither_filed_nor_due(wh, tmp_path, capsys):
+    import datetime as dt
+
+    from monitor import accounts, approvals, filings, rules as mrules
+
+    users.add_user(wh, "省政府审定人", "approver", "approver-pass-1")
+    mrules.set_rule(wh, "signoff.five_year_approve", "approver", dt.date.today(), "五年决算须省政府审定", ADMIN)
+    out = accounts.approve_five_year(wh, 2021, 2025, ADMIN)
+    assert out["status"] == "pending"
+    code, _, err = cli_json(capsys, "--db", wh, "filings", "submit", "five-year", "2021-2025", "--out", tmp_path / "a",
+                            "--user", ADMIN)
+    assert code == 1 and "not_approved" in err
+    assert "2021-2025" not in set(filings.obligations(wh).query("kind == 'five-year'")["object_id"])
+    approvals.confirm(wh, out["approval"], "省政府审定人")
+    assert "2021-2025" in set(filings.obligations(wh).query("kind == 'five-year'")["object_id"])
+    code, _, _ = cli_json(capsys, "--db", wh, "filings", "submit", "five-year", "2021-2025", "--out", tmp_path / "b",
+                          "--user", ADMIN)
+    assert code == 0
