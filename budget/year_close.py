@@ -35,11 +35,12 @@ CLOSE_COLUMNS = [
     "intensity_last_year", "intensity_change", "intensity_target", "intensity_gap", "energy_tce",
     "elec_secondary_share", "five_year_budget", "five_year_budget_to_date", "five_year_used_to_date",
     "five_year_schedule", "five_year_execution", "five_year_deviation", "last_year", "change_vs_last_year",
-    *[f"lmdi_{f}" for f in lmdi.FACTORS], "change_vs_budget", *[f"lmdi_budget_{f}" for f in lmdi.FACTORS],
+    *[f"lmdi_{f}" for f in lmdi.FACTORS], "lmdi_method", "change_vs_budget",
+    *[f"lmdi_budget_{f}" for f in lmdi.FACTORS],
     "next_budget", "adjustment_kind", "adjustment", "proposed_next_budget", "reason_zh", "reason_en", "debt",
 ]
 ENERGY_INDICATORS = tuple(lmdi.TCE_PER_UNIT) + lmdi.PRIMARY_ELECTRICITY
-DRIVER_INDICATORS = ("elec_total", "elec_secondary") + ENERGY_INDICATORS
+DRIVER_INDICATORS = ("elec_total",) + lmdi.ELEC_INDICATORS + ENERGY_INDICATORS
 
 
 def five_year_period(year: int) -> tuple[int, int]:
@@ -69,8 +70,9 @@ def _annual(monthly: pd.DataFrame, regions: list[str], years: list[int]) -> pd.D
 
 
 def _state(drivers: pd.DataFrame, co2_year: pd.Series, gdp: pd.Series, regions: list[str], year: int,
-           fuel_months: pd.DataFrame) -> pd.DataFrame:
-    """Factor state (G, S, I, F) per region for one year, with E scaled to the whole year's CO2."""
+           fuel_months: pd.DataFrame, value_added: pd.DataFrame | None = None) -> tuple[lmdi.State, np.ndarray, np.ndarray]:
+    """(LMDI state per region for one year with E scaled to the whole year's CO2, energy, secondary share
+    of electricity). ``value_added``: region, year, sector columns (亿元) or None."""
     d = drivers[drivers["year"] == year]
     wide = d.groupby(["region", "indicator"])["value"].sum().unstack("indicator").reindex(regions)
     # energy over the months with fuel statistics, scaled to the year's CO2 (estimated months are taken at
@@ -84,12 +86,38 @@ def _state(drivers: pd.DataFrame, co2_year: pd.Series, gdp: pd.Series, regions: 
     c = co2_year.reindex(regions).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         energy = np.where(c_known.to_numpy(dtype=float) > 0, e_known.to_numpy() * c / c_known.to_numpy(dtype=float), np.nan)
-    es = wide.get("elec_secondary", pd.Series(np.nan, index=wide.index)).to_numpy(dtype=float)
+    elec = wide.reindex(columns=list(lmdi.ELEC_INDICATORS)).to_numpy(dtype=float)
+    va = None
+    if value_added is not None and len(value_added):
+        v = value_added[value_added["year"] == year].set_index("region")
+        va = v.reindex(regions)[list(lmdi.SECTORS)].to_numpy(dtype=float)
+    st = lmdi.state(gdp.reindex(regions).to_numpy(dtype=float), energy, c, va, elec)
     et = wide.get("elec_total", pd.Series(np.nan, index=wide.index)).to_numpy(dtype=float)
-    f = lmdi.factor_frame(gdp.reindex(regions).to_numpy(dtype=float), es, et, energy, c)
-    f.index = regions
-    f["energy"], f["co2"] = energy, c
-    return f
+    share = safe_ratio(wide.get("elec_secondary", pd.Series(np.nan, index=wide.index)).to_numpy(dtype=float), et)
+    return st, energy, share
+
+
+def _value_added(value_added: pd.DataFrame | None, cities: list[str], province: str | None, years: list[int]):
+    """region, year, primary, secondary, tertiary: annual value added (亿元) from quarterly or annual rows
+    (a year needs its 4 quarters); the province = the sum of its cities where every city has it."""
+    if value_added is None or value_added.empty:
+        return None
+    v = value_added[value_added["region"].astype(str).isin(cities)
+                    & value_added["period"].astype(str).str[:4].isin([str(y) for y in years])]
+    parts = []
+    for sector, code in zip(lmdi.SECTORS, lmdi.VA_INDICATORS):
+        a = annual_gdp(v[v["indicator"] == code][["region", "period", "value"]]) if (v["indicator"] == code).any() \
+            else pd.DataFrame(columns=["region", "year", "value"])
+        parts.append(a.set_index(["region", "year"])["value"].rename(sector))
+    out = pd.concat(parts, axis=1).reset_index()
+    if out.empty:
+        return None
+    if province:
+        full = out.dropna().groupby("year")["region"].nunique()
+        full = full[full == len(cities)].index
+        prov = out[out["year"].isin(full)].groupby("year", as_index=False)[list(lmdi.SECTORS)].sum()
+        out = pd.concat([out, prov.assign(region=province)], ignore_index=True)
+    return out
 
 
 def close_year(
@@ -108,6 +136,7 @@ def close_year(
     rule: dict | None = None,
     debt_in: dict | None = None,
     plan_start: int | None = None,
+    value_added: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The close of ``year``: one row per city (sorted) then the province, columns ``CLOSE_COLUMNS``.
 
@@ -117,7 +146,9 @@ def close_year(
     and the province row = province total); ``fuels`` region, period, indicator, co2 (accounted by
     source, ``warehouse.accounting.account_by_source``); ``intensity_targets`` region, year,
     intensity_target; ``major_project_regions`` cities hosting an approved separately-listed project
-    in ``year``; ``reserve_next`` the province reserve of ``year + 1``.
+    in ``year``; ``reserve_next`` the province reserve of ``year + 1``; ``value_added`` region, period,
+    indicator (``budget.lmdi.VA_INDICATORS``), value (亿元, quarterly or annual): the sectors of the LMDI
+    structure effect (without them: the aggregate identity, no structure term).
     """
     year = int(year)
     cities = sorted(str(c) for c in cities)
@@ -194,17 +225,16 @@ def close_year(
         t = intensity_targets[intensity_targets["year"].astype(int) == year].drop_duplicates("region", keep="last")
         target = t.set_index(t["region"].astype(str))["intensity_target"].astype(float).reindex(regions).to_numpy()
 
-    sT = _state(dr, pd.Series(acc, index=regions), pd.Series(g_y, index=regions), regions, year, fuel_months)
-    s0 = _state(dr, pd.Series(last, index=regions), pd.Series(g_l, index=regions), regions, year - 1, fuel_months)
-    eff_ly = lmdi.decompose_frames(s0, sT, target_change=acc - last)
+    va = _value_added(value_added, cities, province, years)
+    sT, energy_y, share_y = _state(dr, pd.Series(acc, index=regions), pd.Series(g_y, index=regions), regions, year,
+                                   fuel_months, va)
+    s0, _, _ = _state(dr, pd.Series(last, index=regions), pd.Series(g_l, index=regions), regions, year - 1,
+                      fuel_months, va)
+    eff_ly = lmdi.decompose_states(s0, sT, target_change=acc - last)
     # the budget path: expected GDP = budget / intensity target (else last year's GDP grown by the default),
     # last year's structure and carbon intensity of energy; energy intensity closes the identity
     g_b = np.where(np.isfinite(target) & (target > 0), safe_ratio(budget, target), g_l * (1 + DEFAULT_GDP_GROWTH))
-    sb = pd.DataFrame({"activity": g_b, "structure": s0["structure"].to_numpy(),
-                       "carbon_intensity": s0["carbon_intensity"].to_numpy()}, index=regions)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sb["energy_intensity"] = budget / (sb["activity"] * sb["structure"] * sb["carbon_intensity"])
-    eff_b = lmdi.decompose_frames(sb, sT, target_change=acc - budget)
+    eff_b = lmdi.decompose_states(lmdi.along(s0, g_b, budget), sT, target_change=acc - budget)
 
     is_prov = np.array([r == province for r in regions])
     complete = np.array([not months_missing.get(r) for r in regions])
@@ -248,13 +278,13 @@ def close_year(
         "conclusion": [classify_status(d) if ok else None for d, ok in zip(deviation.tolist(), complete)],
         "gdp": g_y, "intensity": intensity, "intensity_last_year": intensity_ly,
         "intensity_change": safe_ratio(intensity, intensity_ly) - 1, "intensity_target": target,
-        "intensity_gap": safe_ratio(intensity, target) - 1, "energy_tce": sT["energy"].to_numpy(),
-        "elec_secondary_share": sT["structure"].to_numpy(),
+        "intensity_gap": safe_ratio(intensity, target) - 1, "energy_tce": energy_y,
+        "elec_secondary_share": share_y,
         "five_year_budget": five, "five_year_budget_to_date": to_date, "five_year_used_to_date": used_to_date,
         "five_year_schedule": safe_ratio(to_date, five), "five_year_execution": safe_ratio(used_to_date, five),
         "five_year_deviation": safe_ratio(used_to_date, to_date) - 1,
         "last_year": last, "change_vs_last_year": np.where(complete, acc - last, np.nan),
-        **{f"lmdi_{f}": eff_ly[f].to_numpy() for f in lmdi.FACTORS},
+        **{f"lmdi_{f}": eff_ly[f].to_numpy() for f in lmdi.FACTORS}, "lmdi_method": eff_ly["method"].to_numpy(),
         "change_vs_budget": acc - budget,
         **{f"lmdi_budget_{f}": eff_b[f].to_numpy() for f in lmdi.FACTORS},
         "next_budget": nxt, "adjustment_kind": kinds, "adjustment": adj, "proposed_next_budget": proposed,

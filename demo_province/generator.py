@@ -316,6 +316,24 @@ def _population(P: pd.DataFrame, ax: _Axis) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["region", "period", "indicator", "value", "_city"])
 
 
+def _value_added(codes: np.ndarray, gdp: np.ndarray, qlabels: np.ndarray) -> pd.DataFrame:
+    """Quarterly value added of the three sectors (亿元): GDP x shares that differ by city and drift a little
+    each year (the secondary share -0.6 point a year, the primary -0.2, the tertiary takes the rest), for
+    the structure effect of the annual accounts. Deterministic and drawn from no random stream, so adding
+    it changes nothing else in the demo."""
+    years = np.array([int(str(q)[:4]) for q in qlabels])
+    rows = []
+    for i, c in enumerate(codes):
+        s1 = 0.04 + 0.06 * ((i * 3) % 5) / 4
+        s2 = 0.35 + 0.15 * ((i * 5) % 7) / 6
+        d = years - 2015
+        p1, p2 = np.maximum(s1 - 0.002 * d, 0.01), np.maximum(s2 - 0.006 * d, 0.15)
+        for code, sh in (("va_primary", p1), ("va_secondary", p2), ("va_tertiary", 1 - p1 - p2)):
+            rows.append(pd.DataFrame({"region": c, "period": qlabels, "indicator": code,
+                                      "value": np.round(gdp[i] * sh, 4), "_city": i}))
+    return pd.concat(rows, ignore_index=True)
+
+
 def generate_demo(n_cities: int = 12, start: str = "2015-01", as_of: str | None = None,
                   seed: int = 20260101, co2_lag_months: int = 6) -> DemoData:
     """Generate the demo province: deterministic for the same arguments."""
@@ -338,7 +356,7 @@ def generate_demo(n_cities: int = 12, start: str = "2015-01", as_of: str | None 
     tmask[[MONTHLY.index(k) for k in FUEL], max(ax.T - co2_lag_months, 0):] = False
     frames = [_long(codes, ax.periods, MONTHLY, [obs[k] for k in MONTHLY], present[:, :, None] & tmask[None]),
               _long(codes, qlabels, ["gdp"], [gdp], np.ones((n_cities, 1, len(qlabels)), dtype=bool)),
-              _population(P, ax)]
+              _population(P, ax), _value_added(codes, gdp, qlabels)]
     observations = pd.concat(frames, ignore_index=True)
     order = np.argsort(observations["_city"].to_numpy(), kind="stable")
     observations = observations.iloc[order].drop(columns="_city").reset_index(drop=True)

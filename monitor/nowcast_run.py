@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import nowcast
+from budget import lmdi
 from warehouse import catalog, db, model_runs, periods, queries
 
 #: Rolling origins scored in a stored run's backtest (as many again warm up its interval calibration):
@@ -11,6 +12,14 @@ CALIBRATION_ORIGINS = 4
 #: Monitor-style CO2 is computed from thermal generation, so gen_thermal flatters any model).
 CIRCULARITY_ORIGINS = 1
 CIRCULAR_DRIVERS = ("gen_thermal",)
+#: Not drivers of the nowcast: sector value added serves the accounts' LMDI structure effect; GDP
+#: already carries the economy into the model.
+NOT_DRIVERS = lmdi.VA_INDICATORS
+
+
+def model_obs(obs):
+    """The warehouse's model inputs without the indicators that are not nowcast drivers."""
+    return obs[~obs["indicator"].isin(NOT_DRIVERS)].reset_index(drop=True)
 
 
 def hierarchy(regions) -> dict[str, list[str]]:
@@ -39,7 +48,7 @@ def run_and_store(db_path: str, as_of: str | None = None, user: str = "system") 
     """Train on what the warehouse knows as of ``as_of`` and store the run and its estimates."""
 
     with db.connect(db_path) as con:
-        obs = model_runs.model_inputs(con, as_of)
+        obs = model_obs(model_runs.model_inputs(con, as_of))
         regions = queries.regions(con)
     if obs.empty:
         raise ValueError("the warehouse holds no statistical data to train on")

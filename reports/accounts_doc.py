@@ -32,7 +32,7 @@ FIVE_YEAR_HEADINGS = {
     "consequences": "六、考核结果运用与能力建设资金",
     "objections": "七、异议与答复",
 }
-FACTOR_ZH = {"activity": "经济规模（GDP）", "structure": "产业结构（二产用电占比）",
+FACTOR_ZH = {"activity": "经济规模（GDP）", "structure": "产业结构（三次产业增加值占比）",
              "energy_intensity": "能源强度", "carbon_intensity": "能源碳强度（燃料结构、电网因子）"}
 FUEL_ZH = {"fuel_raw_coal": "原煤", "fuel_coke": "焦炭", "fuel_gasoline": "汽油", "fuel_diesel": "柴油",
            "fuel_kerosene": "煤油", "fuel_fuel_oil": "燃料油", "fuel_lpg": "液化石油气", "fuel_natural_gas": "天然气",
@@ -63,11 +63,14 @@ def annual_tables(rows: pd.DataFrame, fuels: pd.DataFrame) -> dict[str, pd.DataF
         "五年时序进度": r["five_year_schedule"], "五年执行进度": r["five_year_execution"],
         "估算或缺失月份": [", ".join(list(a) + list(b)) for a, b in zip(r["months_estimated"], r["months_missing"])],
     })
+    # effects rounded as printed (1 decimal) so that they add up exactly to the printed change (largest remainder)
+    ly = lmdi.round_effects(r[[f"lmdi_{f}" for f in lmdi.FACTORS]].to_numpy(dtype=float), r["change_vs_last_year"], 1)
+    vb = lmdi.round_effects(r[[f"lmdi_budget_{f}" for f in lmdi.FACTORS]].to_numpy(dtype=float), r["change_vs_budget"], 1)
     causes = pd.DataFrame({"地区": r["region"], "名称": name, "上年排放（万吨）": r["last_year"],
-                           "较上年变化（万吨）": r["change_vs_last_year"],
-                           **{FACTOR_ZH[f]: r[f"lmdi_{f}"] for f in lmdi.FACTORS}})
-    causes_budget = pd.DataFrame({"地区": r["region"], "名称": name, "较预算差额（万吨）": r["change_vs_budget"],
-                                  **{FACTOR_ZH[f]: r[f"lmdi_budget_{f}"] for f in lmdi.FACTORS}})
+                           "较上年变化（万吨）": r["change_vs_last_year"].astype(float).round(1),
+                           **{FACTOR_ZH[f]: ly[:, i] for i, f in enumerate(lmdi.FACTORS)}})
+    causes_budget = pd.DataFrame({"地区": r["region"], "名称": name, "较预算差额（万吨）": r["change_vs_budget"].astype(float).round(1),
+                                  **{FACTOR_ZH[f]: vb[:, i] for i, f in enumerate(lmdi.FACTORS)}})
     wide = fuels.pivot_table(index="region", columns="indicator", values="co2", aggfunc="sum").fillna(0.0) if len(fuels) \
         else pd.DataFrame(index=pd.Index([], name="region"))
     wide.columns = [FUEL_ZH.get(c, c) for c in wide.columns]
@@ -144,8 +147,9 @@ def annual_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, year: int, provisional: 
     ex = t["预算执行"][["地区", "名称", "预算（万吨）", "核算排放（万吨）", "执行率", "偏差", "结论", "碳强度（吨/万元）", "五年执行进度"]]
     body += tp.table(ex, digits={"执行率": 3, "偏差": 3, "碳强度（吨/万元）": 3, "五年执行进度": 3})
     body += tp.heading(ANNUAL_HEADINGS["causes"])
-    body += tp.para("恒等式：CO2 = GDP × 二产用电占比 × 能源强度（能耗 ÷ (GDP × 二产占比)）× 能源碳强度（CO2 ÷ 能耗）；"
-                    "加法 LMDI 分解，各因素之和等于变化量。")
+    body += tp.para("恒等式：CO2 = Σ 各产业 GDP × 增加值占比 × 该产业能源强度（能耗 ÷ 增加值）× 能源碳强度（CO2 ÷ 能耗）；"
+                    "加法 LMDI 分解，各因素之和等于变化量（按显示精度取整后仍相等）。缺少分产业增加值的地区不列产业结构项，"
+                    "按 CO2 = GDP × 能耗强度 × 能源碳强度分解。")
     body += img("lmdi.png") + tp.table(t["原因-较上年"]) + tp.table(t["原因-较预算"])
     body += tp.heading(ANNUAL_HEADINGS["fuels"]) + tp.table(t["分燃料排放"])
     body += tp.heading(ANNUAL_HEADINGS["adjustment"]) + tp.bullets(adjustment_rule.RULE_TEXT["zh"])

@@ -53,12 +53,76 @@ def test_lmdi_hand_case_and_log_mean():
     assert lmdi.decompose(np.array([[3.0, 0.5, 2.0, 1.0]]), np.array([[3.0, 0.5, 2.0, 1.0]]))[0].tolist() == [0.0] * 4
 
 
-def test_lmdi_frames_rescale_to_the_target_and_keep_missing_as_missing():
-    s0 = lmdi.factor_frame([100.0, np.nan], [30.0, 30.0], [100.0, 100.0], [50.0, 50.0], [120.0, 120.0])
-    sT = lmdi.factor_frame([110.0, 110.0], [33.0, 30.0], [105.0, 100.0], [52.0, 50.0], [125.0, 120.0])
-    eff = lmdi.decompose_frames(s0, sT, target_change=[5.0, 0.0])
-    assert eff.iloc[0].sum() == pytest.approx(5.0, abs=1e-12)
-    assert eff.iloc[1].isna().all()
+def _sectors(g, va, energy_by_sector, f):
+    """An LMDI state from sector value added and sector energy (sector electricity proportional to it)."""
+    e = float(sum(energy_by_sector))
+    return lmdi.state([g], [e], [f * e], [va], [energy_by_sector])
+
+
+def test_lmdi_flat_energy_per_gdp_and_unmoving_shares_give_no_structure_or_intensity_effect():
+    # GDP +20%, every sector's value added +20% (shares 0.1/0.5/0.4 unmoved), energy +20% split alike (E/G flat),
+    # carbon intensity of energy 2 -> 1.9: C 250 -> 285
+    s0 = _sectors(100.0, [10.0, 50.0, 40.0], [5.0, 100.0, 20.0], 2.0)
+    sT = _sectors(120.0, [12.0, 60.0, 48.0], [6.0, 120.0, 24.0], 1.9)
+    eff = lmdi.decompose_states(s0, sT).iloc[0]
+    assert eff["method"] == "sectoral"
+    assert eff["structure"] == pytest.approx(0.0, abs=1e-9) and eff["energy_intensity"] == pytest.approx(0.0, abs=1e-9)
+    # by hand: activity = L(285, 250) ln 1.2, carbon = L(285, 250) ln 0.95 (one log-mean: every sector moved alike)
+    w = (285 - 250) / math.log(285 / 250)
+    assert eff["activity"] == pytest.approx(w * math.log(1.2)) and eff["carbon_intensity"] == pytest.approx(w * math.log(0.95))
+
+
+def test_lmdi_structure_effect_is_the_value_added_shift_between_sectors():
+    # G 100 fixed; shares 0.1/0.5/0.4 -> 0.1/0.4/0.5; sector intensities 0.5/2.0/0.5 tce per 亿元 fixed; F = 2:
+    # sector CO2 10/200/40 -> 10/160/50, C 250 -> 220
+    s0 = _sectors(100.0, [10.0, 50.0, 40.0], [5.0, 100.0, 20.0], 2.0)
+    sT = _sectors(100.0, [10.0, 40.0, 50.0], [5.0, 80.0, 25.0], 2.0)
+    eff = lmdi.decompose_states(s0, sT).iloc[0]
+    # secondary: L(160, 200) ln(0.4/0.5) = -40; tertiary: L(50, 40) ln(0.5/0.4) = +10; primary 0
+    assert eff["structure"] == pytest.approx(-30.0)
+    assert [eff["activity"], eff["energy_intensity"], eff["carbon_intensity"]] == pytest.approx([0, 0, 0], abs=1e-9)
+
+
+def test_lmdi_hand_cases_that_move_intensity_and_carbon_intensity():
+    s0 = _sectors(100.0, [10.0, 50.0, 40.0], [5.0, 100.0, 20.0], 2.0)
+    # the secondary sector's energy intensity 2.0 -> 1.5 (energy 100 -> 75): its CO2 200 -> 150
+    sT = _sectors(100.0, [10.0, 50.0, 40.0], [5.0, 75.0, 20.0], 2.0)
+    eff = lmdi.decompose_states(s0, sT).iloc[0]
+    assert eff["energy_intensity"] == pytest.approx((150 - 200) / math.log(150 / 200) * math.log(0.75))
+    assert eff["energy_intensity"] == pytest.approx(-50.0)
+    assert eff["carbon_intensity"] == pytest.approx(0.0, abs=1e-9) and eff["structure"] == pytest.approx(0.0, abs=1e-9)
+    # carbon intensity of energy 2 -> 2.2 alone: the whole change (+25) is carbon intensity
+    eff = lmdi.decompose_states(s0, _sectors(100.0, [10.0, 50.0, 40.0], [5.0, 100.0, 20.0], 2.2)).iloc[0]
+    assert eff["carbon_intensity"] == pytest.approx(25.0)
+    assert [eff["activity"], eff["structure"], eff["energy_intensity"]] == pytest.approx([0, 0, 0], abs=1e-9)
+
+
+def test_lmdi_without_sector_value_added_has_no_structure_term():
+    s0 = lmdi.state([100.0], [125.0], [250.0], None, [[5.0, 100.0, 20.0]])
+    sT = lmdi.state([110.0], [125.0], [250.0], [[10.0, 50.0, 40.0]], [[5.0, 100.0, 20.0]])
+    eff = lmdi.decompose_states(s0, sT).iloc[0]
+    assert eff["method"] == "aggregate" and np.isnan(eff["structure"])
+    # C = G (E/G) (C/E): G +10% with E flat: E/G falls by the same log; the change is 0
+    w = 250.0
+    assert eff["activity"] == pytest.approx(w * math.log(1.1)) and eff["energy_intensity"] == pytest.approx(-w * math.log(1.1))
+    assert eff["carbon_intensity"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_lmdi_states_rescale_to_the_target_and_keep_missing_as_missing():
+    s0 = lmdi.state([100.0, np.nan], [50.0, 50.0], [120.0, 120.0])
+    sT = lmdi.state([110.0, 110.0], [52.0, 50.0], [125.0, 120.0])
+    eff = lmdi.decompose_states(s0, sT, target_change=[5.0, 0.0])
+    assert eff.loc[0, ["activity", "energy_intensity", "carbon_intensity"]].sum() == pytest.approx(5.0, abs=1e-12)
+    assert eff.loc[1, list(lmdi.FACTORS)].isna().all()
+
+
+def test_rounded_effects_add_up_to_the_printed_change():
+    # plain rounding prints 0.34 + 0.34 + 0.33 = 1.01 for a change of 1.00
+    assert lmdi.round_effects([0.335, 0.335, 0.33], 1.0, 2).tolist() == [0.34, 0.33, 0.33]
+    out = lmdi.round_effects([[-12.3456, 7.7777, np.nan, 1.1111]], [-3.4568], 2)[0]
+    assert np.isnan(out[2]) and np.nansum(out) == pytest.approx(-3.46, abs=1e-12)
+    assert out[[0, 1, 3]].tolist() == [-12.35, 7.78, 1.11]
+    assert lmdi.round_effects([1.004, 2.004, 3.004], 6.012, 2).tolist() == [1.01, 2.0, 3.0]
 
 
 def test_energy_counts_fuels_and_primary_electricity_but_not_thermal_power():
@@ -111,9 +175,10 @@ def test_ledger_moves_take_the_difference_and_keep_the_total():
     assert rule.ledger_moves({"A": 12.0}, {}) == [("reserve_release", "A", 12.0)]
 
 
-def _province(estimated_months: int = 0):
-    """Two cities, 2024–2025 monthly CO2, drivers, fuels and GDP; A grows 10%, B falls 5%."""
-    co2, drv, fuels, gdp = [], [], [], []
+def _province(estimated_months: int = 0, value_added: bool = False):
+    """Two cities, 2024–2025 monthly CO2, drivers, fuels and GDP; A grows 10%, B falls 5%. With
+    ``value_added``: quarterly value added by sector (A's shares unmoved, B's secondary share rising)."""
+    co2, drv, fuels, gdp, va = [], [], [], [], []
     for city, base, growth in (("A", 100.0, 1.10), ("B", 80.0, 0.95)):
         for y in (2024, 2025):
             f = growth if y == 2025 else 1.0
@@ -123,16 +188,20 @@ def _province(estimated_months: int = 0):
                 co2.append((city, p, base * f, kind))
                 coal = base * f / 1.9003
                 drv += [(city, p, "elec_total", 1000.0 * f), (city, p, "elec_secondary", 600.0 * (f if city == "A" else 1.0)),
-                        (city, p, "fuel_raw_coal", coal)]
+                        (city, p, "elec_primary", 50.0), (city, p, "elec_tertiary", 250.0), (city, p, "fuel_raw_coal", coal)]
                 if kind == "statistical":
                     fuels.append((city, p, "fuel_raw_coal", coal * 1.9003))
             gdp += [(city, f"{y}-Q{q}", 500.0 * (1.05 if y == 2025 else 1.0)) for q in range(1, 5)]
+            shares = (0.1, 0.5, 0.4) if city == "A" or y == 2024 else (50 / 525, 300 / 525, 175 / 525)
+            va += [(city, f"{y}-Q{q}", code, 500.0 * (1.05 if y == 2025 else 1.0) * sh)
+                   for q in range(1, 5) for code, sh in zip(lmdi.VA_INDICATORS, shares)]
     budgets = pd.DataFrame([("A", 2025, 1200.0), ("B", 2025, 1000.0), ("P", 2025, 2300.0),
                             ("A", 2026, 1150.0), ("B", 2026, 950.0), ("P", 2026, 2200.0)], columns=["region", "year", "budget"])
     return (pd.DataFrame(co2, columns=["region", "period", "value", "kind"]),
             pd.DataFrame(drv, columns=["region", "period", "indicator", "value"]),
             pd.DataFrame(gdp, columns=["region", "period", "value"]), budgets,
-            pd.DataFrame(fuels, columns=["region", "period", "indicator", "co2"]))
+            pd.DataFrame(fuels, columns=["region", "period", "indicator", "co2"])) + \
+        ((pd.DataFrame(va, columns=["region", "period", "indicator", "value"]),) if value_added else ())
 
 
 def test_year_close_conclusions_causes_and_adjustments():
@@ -144,15 +213,30 @@ def test_year_close_conclusions_causes_and_adjustments():
     assert c.loc["B", "accounted"] == pytest.approx(912.0) and c.loc["B", "conclusion"] == "surplus"
     assert c.loc["P", "accounted"] == pytest.approx(2232.0) and c.loc["P", "conclusion"] == "balance"
     for r in "ABP":
-        assert sum(c.loc[r, f"lmdi_{f}"] for f in lmdi.FACTORS) == pytest.approx(c.loc[r, "change_vs_last_year"], abs=1e-9)
-        assert sum(c.loc[r, f"lmdi_budget_{f}"] for f in lmdi.FACTORS) == pytest.approx(c.loc[r, "change_vs_budget"], abs=1e-9)
-    assert c.loc["A", "lmdi_activity"] > 0 and c.loc["A", "lmdi_structure"] == pytest.approx(0.0, abs=1e-6)
-    assert c.loc["B", "lmdi_structure"] > 0  # B's secondary share rose while its total electricity fell
+        assert np.nansum([c.loc[r, f"lmdi_{f}"] for f in lmdi.FACTORS]) == pytest.approx(c.loc[r, "change_vs_last_year"], abs=1e-9)
+        assert np.nansum([c.loc[r, f"lmdi_budget_{f}"] for f in lmdi.FACTORS]) == pytest.approx(c.loc[r, "change_vs_budget"], abs=1e-9)
+        # no sector value added: the aggregate identity, no structure term (never an artefact)
+        assert c.loc[r, "lmdi_method"] == "aggregate" and np.isnan(c.loc[r, "lmdi_structure"])
+    assert c.loc["A", "lmdi_activity"] > 0
     assert c.loc["A", "adjustment_kind"] == "deduction"
     assert c.loc["A", "adjustment"] == pytest.approx(-min(120.0, 1150 * rule.DEDUCTION_CAP_SHARE))
     assert c.loc["B", "adjustment"] == pytest.approx(1000 * rule.CARRYOVER_CAP_SHARE)   # capped (surplus 88)
     assert c.loc["P", "adjustment"] == 0.0 and c.loc["P", "proposed_next_budget"] == 2200.0
     assert not any(c["months_estimated"].map(len))
+
+
+def test_year_close_structure_effect_from_sector_value_added():
+    co2, drv, gdp, budgets, fuels, va = _province(value_added=True)
+    c = year_close.close_year(2025, co2, drv, gdp, budgets, fuels, cities=["A", "B"], province="P",
+                              value_added=va).set_index("region")
+    assert (c["lmdi_method"] == "sectoral").all()
+    for r in "ABP":
+        assert sum(c.loc[r, f"lmdi_{f}"] for f in lmdi.FACTORS) == pytest.approx(c.loc[r, "change_vs_last_year"], abs=1e-9)
+        assert sum(c.loc[r, f"lmdi_budget_{f}"] for f in lmdi.FACTORS) == pytest.approx(c.loc[r, "change_vs_budget"], abs=1e-9)
+    assert c.loc["A", "lmdi_structure"] == pytest.approx(0.0, abs=1e-9)     # A's value-added shares did not move
+    assert c.loc["B", "lmdi_structure"] > 0                                 # B's energy-heavy secondary sector grew
+    # the budget path keeps last year's structure: B's structure shift shows against the budget too
+    assert c.loc["B", "lmdi_budget_structure"] == pytest.approx(c.loc["B", "lmdi_structure"], rel=0.05)
 
 
 def test_provisional_close_lists_the_estimated_months():
@@ -161,7 +245,7 @@ def test_provisional_close_lists_the_estimated_months():
     assert c.loc["A", "months_estimated"] == ["2025-11", "2025-12"]
     assert c.loc["P", "months_estimated"] == ["2025-11", "2025-12"]
     assert c.loc["A", "accounted_estimated"] == pytest.approx(220.0)
-    assert sum(c.loc["A", f"lmdi_{f}"] for f in lmdi.FACTORS) == pytest.approx(c.loc["A", "change_vs_last_year"])
+    assert np.nansum([c.loc["A", f"lmdi_{f}"] for f in lmdi.FACTORS]) == pytest.approx(c.loc["A", "change_vs_last_year"])
     # a missing month (no statistics, no estimate): no conclusion, no adjustment
     c2 = year_close.close_year(2025, co2[co2["period"] != "2025-12"], drv, gdp, budgets, fuels, cities=["A", "B"],
                                province="P").set_index("region")
