@@ -82,6 +82,8 @@ def cmd_export(args) -> int:
     with db.connect(args.db_path) as con:
         frame = queries.export(con, region=args.region, indicator=args.indicator, kind=args.kind,
                                known_on=None if known_on is None else known_on.isoformat(sep=" "))
+    from monitor import track_record
+    frame = track_record.annotate_export(args.db_path, frame)   # estimates: their 90% band and confidence word
     # region codes or batch notes that look like formulas stay text in Excel (safe_text.write_csv defuses)
     write_csv(frame, args.out or sys.stdout)
     if args.out:
@@ -135,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in command_modules():
         module.add_parsers(sub)
 
-    e = sub.add_parser("export", help="long CSV in canonical units with kind and batch")
+    e = sub.add_parser("export", help="long CSV in canonical units with kind and batch; estimates with their 90%% band and confidence word (高/中/低)")
     e.add_argument("--region")
     e.add_argument("--indicator")
     e.add_argument("--kind", choices=["statistical", "estimated", "verified"])

@@ -46,3 +46,41 @@ def sentence(s: dict, lang: str = "zh") -> str:
 def confidence_levels(frame: pd.DataFrame, s: dict | None) -> pd.Series:
     """The confidence word (``nowcast.confidence``) per row of a frame with value, lo90, hi90, horizon."""
     return confidence.levels(frame, confidence.record_by_horizon(s))
+
+
+def annotate_export(db_path: str | os.PathLike | None, frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """An export (``warehouse.queries.export``) with the band and the confidence word of every estimated
+    row (lo90, hi90, confidence; empty for statistics)."""
+    if frame.empty or "kind" not in frame.columns or not (frame["kind"] == "estimated").any():
+        return frame.assign(lo90=pd.Series(dtype=float), hi90=pd.Series(dtype=float), confidence="")
+    with db.connect(db_path) as con:
+        bands = store.estimate_bands(con)
+    s = summary(db_path)
+    key = ["region", "period", "indicator", "batch_id"]
+    est = frame[frame["kind"] == "estimated"][key].merge(bands.drop(columns="value"), on=key, how="left")
+    est["value"] = frame.loc[frame["kind"] == "estimated", "value"].to_numpy()
+    words = confidence_levels(est, s).map(lambda lv: confidence.label(lv, lang))
+    out = frame.copy()
+    out["lo90"], out["hi90"], out["confidence"] = float("nan"), float("nan"), ""
+    idx = frame.index[frame["kind"] == "estimated"]
+    out.loc[idx, "lo90"] = est["lo90"].to_numpy()
+    out.loc[idx, "hi90"] = est["hi90"].to_numpy()
+    out.loc[idx, "confidence"] = words.to_numpy()
+    return out
+
+
+def latest_estimates(db_path: str | os.PathLike | None = None, indicator: str = catalog.TARGET) -> pd.DataFrame:
+    """The latest run's estimates (region, period, value, lo90, hi90, horizon)."""
+    with db.connect(db_path) as con:
+        return store.latest_estimates(con, indicator)
+
+
+def region_levels(estimates: pd.DataFrame, s: dict | None, periods=None) -> dict[str, str]:
+    """region -> confidence level of its estimated months taken together (``periods``: only these
+    months, e.g. a status year's): the band of the sum (bounds summed) at the farthest horizon."""
+    e = estimates if periods is None else estimates[estimates["period"].isin(set(periods))]
+    if e.empty:
+        return {}
+    g = e.groupby("region").agg(value=("value", "sum"), lo90=("lo90", "sum"), hi90=("hi90", "sum"),
+                                horizon=("horizon", "max"))
+    return confidence_levels(g, s).to_dict()

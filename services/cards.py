@@ -44,6 +44,10 @@ def card(row: pd.Series, href: str | None, extra_class: str = "") -> str:
     schedule = row["schedule_progress"] if pd.notna(row["schedule_progress"]) else 0.0
     arrow, change = bv.level_change(level, row.get("previous_level"))
     est = f" · {t('bv_estimate_tag')} {bv.num(row['used_estimated'], 0)}" if row["used_estimated"] > 0 else ""
+    conf = row.get("confidence")
+    if est and isinstance(conf, str) and conf:   # the estimates' confidence word (nowcast.confidence)
+        est += f' · <span title="{html.escape(t("nc_confidence"))}">{html.escape(t("nc_confidence"))} {html.escape(conf)}</span>'
+
     name = html.escape(str(row[name_col()]))
     body = f"""
 <div class="wv-top"><span>{name}</span><span class="wv-icon" title="{html.escape(bv.status_label(row['status']))}">{bv.weather_icon(row['status'], level)}</span></div>

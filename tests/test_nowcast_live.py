@@ -228,3 +228,70 @@ def test_confidence_word_from_band_and_record():
     assert (C.label("high"), C.label("medium", "en"), C.label(None)) == ("高", "medium", "—")
     frame = pd.DataFrame({"value": [100.0, 100.0], "lo90": [97.0, 70.0], "hi90": [103.0, 130.0], "horizon": [1, 2]})
     assert C.levels(frame, {1: good}).tolist() == ["high", "low"]
+
+
+# --- on screen and in exports ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def scored_demo(demo_db, tmp_path_factory):
+    """A copy of the demo whose estimated months then got statistics (the estimate x 1.03 for SF01, x 0.99
+    elsewhere): the live record has something to score."""
+    import shutil
+
+    from warehouse import db, store, track_record as wtr
+
+    path = tmp_path_factory.mktemp("scored") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    with db.transaction(path) as con:
+        e = wtr.latest_estimates(con)
+        e = e[e["period"] <= e["period"].min()[:5] + "12"]
+        stats = pd.DataFrame({"region": e["region"], "period": e["period"], "indicator": "co2_total",
+                              "value": e["value"] * np.where(e["region"] == "SF01", 1.03, 0.99)})
+        b, at = store.new_batch(con, origin="upload", rows_in=len(stats), rows_loaded=len(stats))
+        store.append_observations(con, stats, kind="statistical", batch_id=b, recorded_at=at)
+    return path, e
+
+
+def test_live_record_of_the_demo_scores_what_arrived(scored_demo):
+    from monitor import track_record
+
+    path, e = scored_demo
+    s = track_record.summary(path)
+    assert s["n"] == len(e) and s["pending"] == 0
+    sf01 = e["region"] == "SF01"
+    expected = (sf01 * abs(1 / 1.03 - 1) + (~sf01) * abs(1 / 0.99 - 1)).mean()
+    assert s["mape"] == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ["估算值实绩记录：我们公布了什么，实际发生了什么", "区间是否可信：逐个回测起点的覆盖率与宽度", "已核验估算值"]),
+    ("en", ["Live record: what we said, what happened", "Bands that mean what they say", "Estimates scored"])])
+def test_accuracy_page_leads_with_the_live_record(scored_demo, env_db, lang, words):
+    from tests.apptest_util import open_page, texts
+
+    env_db(scored_demo[0])
+    at = open_page("accuracy", lang)
+    assert not at.exception, at.exception
+    body = texts(at)
+    for w in words:
+        assert w in body, w
+    assert body.index(words[0]) < body.index(words[1])              # the record comes first
+    n = next(m for m in at.metric if m.label in ("已核验估算值", "Estimates scored"))
+    assert n.value.replace(",", "") == str(len(scored_demo[1]))
+    choice = next(f.value for f in at.dataframe if ("依据" in f.value.columns or "Evidence" in f.value.columns))
+    assert len(choice) >= 1 and "nan" not in " ".join(choice.astype(str).to_numpy().ravel())
+
+
+def test_export_carries_band_and_confidence_of_estimates(demo_db, tmp_path, capsys):
+    from cli.main import main
+
+    out = tmp_path / "e.csv"
+    assert main(["--db", str(demo_db), "export", "--region", "SF01", "--indicator", "co2_total", "--out", str(out)]) == 0
+    f = pd.read_csv(out, keep_default_na=False)
+    est, stat = f[f["kind"] == "estimated"], f[f["kind"] == "statistical"]
+    assert len(est) == 6 and set(est["confidence"]) <= {"高", "中", "低"}
+    assert (est["lo90"].astype(float) < est["value"].astype(float)).all()
+    assert (est["hi90"].astype(float) > est["value"].astype(float)).all()
+    assert (stat["confidence"] == "").all()
+    # the demo has no scored record yet: at most medium, whatever the band
+    assert "高" not in set(est["confidence"])

@@ -215,8 +215,9 @@ def test_accuracy_page_shows_choice_weights_and_coverage_per_horizon(demo_db, en
     assert list(choice[col_h]) == [1, 2, 3, 4, 5, 6]
     assert choice[weights].str.contains("%").all()
     cov = next(f for f in frames if ("90% 区间覆盖率" if lang == "zh" else "90% interval coverage") in f.columns
-               and len(f.columns) == 3)
+               and len(f.columns) == 4)
     assert len(cov) == 6 and cov.iloc[:, 2].str.endswith("%").all()
+    assert cov[("平均半宽" if lang == "zh" else "Mean half-width")].str.endswith("%").all()   # the width beside it
     without = "不含火电发电量的 MAPE" if lang == "zh" else "MAPE without thermal generation"
     circ = next(f for f in frames if without in f.columns)
     assert circ[without].str.endswith("%").all()

@@ -29,3 +29,23 @@ def arrived_statistics(con: duckdb.DuckDBPyConnection, indicator: str = "co2_tot
           AND regexp_full_match(period, '\d{4}-(\d{2}|01\.\.02)')
         GROUP BY region, period ORDER BY region, period
         """, [indicator]).df()
+
+
+def estimate_bands(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """region, period, indicator, batch_id, lo90, hi90, horizon: the band each stored estimate carried,
+    keyed by the batch its value was stored under (what an export of kind 'estimated' shows)."""
+    return con.execute(
+        """
+        SELECT e.region, e.period, e.indicator, m.batch_id, e.value, e.lo90, e.hi90, e.horizon
+        FROM estimates e JOIN model_runs m USING (run_id)
+        """).df()
+
+
+def latest_estimates(con: duckdb.DuckDBPyConnection, indicator: str = "co2_total") -> pd.DataFrame:
+    """region, period, value, lo90, hi90, horizon: the estimates of the latest run (what the pages show)."""
+    return con.execute(
+        """
+        SELECT region, period, value, lo90, hi90, horizon FROM estimates
+        WHERE indicator = ? AND run_id = (SELECT max(run_id) FROM model_runs)
+        ORDER BY region, period
+        """, [indicator]).df()
