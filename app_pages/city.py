@@ -9,6 +9,7 @@ from services import budget_view as bv
 from services import charts, data, tables
 from services import measures_view
 from services import enterprise_view
+from services import accuracy_view
 from services.i18n import lang, name_col, t
 
 path, version = data.require_warehouse()
@@ -73,6 +74,10 @@ st.subheader(t("cd_monthly"))
 st.altair_chart(charts.monthly_budget_chart(path_rows, last_year, t("col_co2"), t("cd_last_year", year=rep.year - 1)),
                 width="stretch")
 st.caption(t("estimate_note"))
+est_table = accuracy_view.estimate_table(path, version, region, [f"{rep.year}-{m:02d}" for m in range(1, 13)])
+if not est_table.empty:   # the months still estimated, each with its band and confidence word (nowcast.confidence)
+    st.markdown(f"**{t('nc_est_table')}**")
+    st.dataframe(est_table, hide_index=True, width="stretch")
 st.subheader(t("cd_cumulative"))
 st.altair_chart(charts.cumulative_chart(path_rows, rep.schedule[rep.schedule["region"] == region], float(row["budget"]),
                                         {"y": t("col_co2"), "budget": t("cd_budget_line"), "schedule": t("cd_schedule_curve")}),

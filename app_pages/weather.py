@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import budget_view as bv
-from services import cards, data, upload_view
+from services import accuracy_view, cards, data, upload_view
 from services.i18n import name_col, t
 
 path, version = data.require_warehouse()
@@ -15,6 +15,8 @@ st.caption(t("wv_intro"))
 upload_view.refresh_note(path)  # a refresh after an upload is running: these figures are from before it
 
 progress = rep.progress
+words = accuracy_view.region_words(path, version, [f"{rep.year}-{m:02d}" for m in range(1, 13)])
+progress = progress.assign(confidence=progress["region"].map(words).fillna(""))   # cards: the estimates' confidence
 province = progress[progress["is_province"].astype(bool)]
 cities = progress[~progress["is_province"].astype(bool)]
 
