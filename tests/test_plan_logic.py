@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from budget import allocation as A, apply, check_balanced, config, plan_versions as PV, scenarios as S
+from budget import allocation as A, apply, check_balanced, plan_versions as PV, scenarios as S
 from budget.plan_errors import PlanError
 
 YEARS = [2026, 2027]
@@ -67,7 +67,7 @@ def test_allocation_amounts_with_reserve_and_quota():
 def test_reserve_above_cap_is_refused_in_both_languages():
     s = A.vertical_shares("history", YEARS, factors(), HIST)
     with pytest.raises(PlanError) as exc:
-        A.vertical_entries("P", {2026: 1000.0, 2027: 900.0}, s, user="t", reserve_share=config.RESERVE_SHARE_MAX + 0.01)
+        A.vertical_entries("P", {2026: 1000.0, 2027: 900.0}, s, user="t", reserve_share=0.0501)   # cap 5%, written out
     assert exc.value.code == "reserve_over_max"
     assert "超过上限" in exc.value.message("zh") and "exceeds" in exc.value.message("en")
 
@@ -135,7 +135,7 @@ def test_horizontal_methods_hand_computed():
 
 
 @settings(max_examples=30, deadline=None)
-@given(n=st.integers(1, 12), data=st.data(), reserve=st.floats(0, config.RESERVE_SHARE_MAX),
+@given(n=st.integers(1, 12), data=st.data(), reserve=st.floats(0, 0.05),
        totals=st.lists(st.floats(100, 1e6), min_size=1, max_size=5), method=st.sampled_from(["history", "gdp", "per_capita", "mix"]))
 def test_books_balance_for_any_allocation(n, data, reserve, totals, method):
     members = [f"C{i:02d}" for i in range(n)]
