@@ -250,7 +250,8 @@ PLAN_METHODS = ("history", "gdp", "intensity", "per_capita", "mix")
 #: Yearly path shapes of a five-year total: straight line through the scenario, the scenario's own
 #: shape, or typed in by the user.
 PLAN_PATH_SHAPES = ("linear", "scenario", "typed")
-#: Five-year intensity decline target (强度约束) checked by the scenarios: 18% (14th FYP national).
+#: Placeholder five-year intensity decline (强度约束), used only where no target handed down has been entered
+#: (``targets load``) and always labelled as a placeholder: 18%, the 14th FYP national figure.
 PLAN_INTENSITY_TARGET_DECLINE = 0.18
 #: Years of history behind the history share and the fairness "change against the last five years".
 PLAN_HISTORY_YEARS = 5

@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from budget import config
+
 INDICATORS = {
     "total_target": (0.25, "computed"),
     "intensity_target": (0.20, "computed"),
@@ -43,7 +45,7 @@ RESPONSE_FULL_DAYS = 30
 RESPONSE_ZERO_DAYS = 180
 UPLOAD_DEADLINE_DAYS = 45
 #: Intensity decline over the period when no target is recorded: the 14th FYP national target (18%).
-DEFAULT_INTENSITY_DECLINE = 0.18
+DEFAULT_INTENSITY_DECLINE = config.PLAN_INTENSITY_TARGET_DECLINE
 GRADES = ((90.0, "excellent"), (80.0, "good"), (60.0, "pass"), (-1.0, "fail"))
 GRADE_LABELS = {"excellent": {"zh": "优秀", "en": "Excellent"}, "good": {"zh": "良好", "en": "Good"},
                 "pass": {"zh": "合格", "en": "Pass"}, "fail": {"zh": "不合格", "en": "Fail"}}

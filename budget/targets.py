@@ -12,8 +12,10 @@ import re
 
 import pandas as pd
 
+from budget import config
+
 #: Used only where no target has been entered, and always labelled as a placeholder.
-PLACEHOLDER_DECLINE = 0.18
+PLACEHOLDER_DECLINE = config.PLAN_INTENSITY_TARGET_DECLINE
 MAX_DECLINE = 0.6          # a decline beyond 60% in one period is not a plausible binding target
 MAX_TOTAL_CAP = 2.5e7      # 万吨 over a period: 5 years of LEDGER_MAX_AMOUNT
 MAX_DOCUMENT = 300

@@ -104,6 +104,9 @@ def build_allowances(db_path: str | os.PathLike, as_of: str, seed: int = 2026010
     year = int(as_of[:4]) - 1
     rng = np.random.default_rng(seed + 18)
     reg, yrs = _units(year, rng)
+    with db.connect(db_path) as con:   # a demo with fewer cities: units of the missing ones move to existing cities
+        cities = sorted(con.execute("SELECT code FROM regions WHERE level = 'city'").df()["code"])
+    reg["region"] = [c if c in cities else cities[i % len(cities)] for i, c in enumerate(reg["region"])]
     prices = _prices(as_of, rng)
     with db.transaction(db_path) as con:
         batch, at = store.new_batch(con, origin="demo", source_name="allowances_demo.registry", rows_in=len(yrs), rows_loaded=len(yrs),
@@ -122,7 +125,8 @@ def build_allowances(db_path: str | os.PathLike, as_of: str, seed: int = 2026010
     adv = allowances.advance(db_path, "PW0304", year, round(float(gap["PW0304"]) * 1.02), "供热保供致配额缺口，申请预支下一年度配额 / "
                              "a shortfall from keeping heat supplied: advance from next year's allowance", USER)
     comp = allowances.compliance(db_path, year)
-    items = [(r.code, float(min(r.verified, r.held - r.surrendered))) for r in comp.itertuples() if min(r.verified, r.held) > 0]
+    items = [(r.code, float(np.floor(min(r.verified, r.held - r.surrendered)))) for r in comp.itertuples()   # whole tonnes:
+             if np.floor(min(r.verified, r.held - r.surrendered)) > 0]                                          # never above holdings
     allowances.surrender_many(db_path, year, items, USER)
     total = allowance_market.regulate(db_path, year)["annual_total"]
     buy = allowance_market.buyback(db_path, year, round(0.004 * total), 36.5, USER,

@@ -126,6 +126,17 @@ def approve(db_path, plan_id: str, version: int | None, user: str | None, supers
     return {**out["result"], "status": "confirmed"}
 
 
+def replaces(db_path, plan_id: str) -> str | None:
+    """The approved plan (same parent, overlapping years) that approving ``plan_id`` would supersede, if any."""
+    with db.connect(db_path) as con:
+        v = plans.version(con, plan_id)
+        listing = plans.approved_versions(con)
+    years = set(int(y) for y in v["content"]["years"])
+    other = listing[(listing["plan_id"] != plan_id) & (listing["parent"] == v["content"]["parent"]) & listing["superseded_by"].isna()]
+    hits = [p for p, a, b in zip(other["plan_id"], other["first_year"], other["last_year"]) if years & set(range(int(a), int(b) + 1))]
+    return hits[0] if len(hits) == 1 else None
+
+
 def approval_preview(db_path, plan_id: str, version: int | None = None, supersedes: str | None = None) -> dict:
     """What approving a version would change, without writing: {changes: [{region, year, account, amount}],
     skipped_years, untouched: what the approval leaves alone} — the books as they are, nothing stored."""
@@ -142,7 +153,7 @@ def approval_preview(db_path, plan_id: str, version: int | None = None, supersed
     frame, skipped = _layer_frame(v["content"], prev, closed, "preview", f"{plan_id}-v{v['version']}")
     changes = [{"region": (r.to_region if r.project is None or pd.isna(r.project) else f"{r.to_region}/{r.project}"),
                 "year": int(r.year), "type": r.type, "amount": round(float(r.amount), 2)} for r in frame.itertuples()]
-    return {"plan": plan_id, "version": v["version"], "changes": changes, "skipped_years": skipped,
+    return {"plan": plan_id, "version": v["version"], "changes": changes, "skipped_years": skipped, "supersedes": supersedes,
             "untouched": ["close adjustments / 决算调整", "advances / 预支", "transfers / 调剂", "approved quota / 已批准单列指标"]}
 
 

@@ -30,6 +30,11 @@ def editor(path: str, key: str, names: dict, SCEN: dict, METH: dict, say) -> str
             d = col.number_input(t("plan_int_decline"), -0.05, 0.2, float(next(iter(params[name]["intensity_decline"].values()))), 0.005, "%.3f", key=f"plan_d_{name}")
             overrides[name] = {"gdp_growth": g, "intensity_decline": d}
         _, _, params, paths, summary = V.preview(path, key, parent, years, json.dumps(overrides))
+        target = V.target(path, key, parent, years)
+        cap = "" if target["total_cap"] is None else t("plan_target_cap", cap=f"{target['total_cap']:,.2f}")
+        (st.warning if target["placeholder"] else st.info)(
+            t("plan_target_placeholder" if target["placeholder"] else "plan_target",
+              decline=f"{target['intensity_decline']:.1%}", doc=target["document"], cap=cap))
         st.caption(t("plan_base", year=base_year, value=f"{base_e:,.0f}"))
         st.altair_chart(T.scenario_chart(paths), width="stretch")
         st.dataframe(T.summary(summary), hide_index=True, width="stretch")

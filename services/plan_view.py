@@ -67,6 +67,17 @@ def parents(path: str, version: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def target(path: str, version: str, parent: str, years: str) -> dict:
+    """The target a plan for ``parent`` over ``years`` serves (handed down, or the placeholder, said plainly)."""
+    del version
+    from budget import scenarios
+    from monitor import targets as mtargets
+
+    ys = scenarios.parse_years(years)
+    return mtargets.for_plan(path, parent, ys[0], ys[-1])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def preview(path: str, version: str, parent: str, years: str, overrides: str):
     """(base year, base emissions, params as dicts, paths, summary) for the scenario editor."""
     del version
@@ -122,7 +133,9 @@ def revise(path: str, user: str | None, plan_id: str, note: str, **kw) -> action
 
 def approve(path: str, user: str | None, plan_id: str, number: int) -> actions.ActionResult:
     user = auth.require(path, "plan_approve", user)
-    return _result(*actions._cli(path, "plan", "approve", plan_id, "--version", str(number), "--user", user, "--json"))
+    old = mplan.replaces(path, plan_id)   # a new plan for the same years replaces the approved one (shown before the click)
+    extra = ["--supersedes", old] if old else []
+    return _result(*actions._cli(path, "plan", "approve", plan_id, "--version", str(number), *extra, "--user", user, "--json"))
 
 
 def comment(path: str, user: str | None, plan_id: str, number: int, region: str, text: str,
@@ -137,7 +150,7 @@ def comment(path: str, user: str | None, plan_id: str, number: int, region: str,
 @st.cache_data(show_spinner=False, max_entries=8)
 def approval_preview(path: str, version: str, plan_id: str, number: int) -> dict:
     del version
-    return mplan.approval_preview(path, plan_id, number)
+    return mplan.approval_preview(path, plan_id, number, supersedes=mplan.replaces(path, plan_id))
 
 
 def approval_preview_section(path: str, version: str, plan_id: str, number: int, names: dict) -> None:
@@ -153,6 +166,8 @@ def approval_preview_section(path: str, version: str, plan_id: str, number: int,
         st.warning(t("fu_preview_failed", err=str(exc).splitlines()[0]))
         return
     with st.expander(t("fu_preview", v=number), expanded=True):
+        if p.get("supersedes"):
+            st.info(t("plan_supersedes", old=p["supersedes"]))
         ch = pd.DataFrame(p["changes"])
         if ch.empty:
             st.info(t("fu_preview_nothing"))
