@@ -198,6 +198,7 @@ def test_filing_obligations_are_due_then_overdue(wh):
     assert row(due + timedelta(days=1))["status"] == "overdue"
 
 
+@pytest.mark.slow
 def test_close_and_five_year_packages_carry_the_objections_and_the_consequences(wh, tmp_path, capsys):
     import subprocess
 

@@ -22,8 +22,9 @@ def base(tmp_path_factory) -> Path:
 
     path = demo_copy(tmp_path_factory, tmp_path_factory.mktemp("pvpage") / "base.duckdb")
     with db.connect(path) as con:
-        if province.notices(con).empty:  # older demo copies: the province's demo step here
-            province_demo.build_province(path)
+        missing = province.notices(con).empty
+    if missing:  # older demo copies: the province's demo step here
+        province_demo.build_province(path)
     users.add_user(path, ADMIN, "admin", "admin-pass-123")
     users.add_user(path, REPORTER, "reporter", "reporter-pass-1", region="SF03")
     return path
@@ -59,6 +60,7 @@ def test_everyone_sees_objections_filings_and_notices(wh, lang):
     assert not [b for b in at.button if b.key == "pv_publish"]  # no user: read only
 
 
+@pytest.mark.slow
 def test_admin_answers_and_publishes_from_the_page(wh):
     from monitor import objections
 
