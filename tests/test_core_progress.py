@@ -5,6 +5,8 @@ above +3% or P ≥ 0.5), never read from ``budget.config``: changing a constant 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -165,3 +167,143 @@ def test_schedule_progress_and_linear_schedule():
         {"J": 19 / 112, "K": 1 / 7, "S": 0.16 / 0.6, "X": _x_oracle([2022, 2023, 2024])[0], "Z": 1 / 12})
     assert schedule.schedule_progress(p, 12).tolist() == [1.0] * 5
     assert schedule.schedule_linear(3) == 0.25 and schedule.schedule_linear(12) == 1.0
+
+
+# ---- projection --------------------------------------------------------------------------------------------
+from budget import projection  # noqa: E402
+
+Z = 1.6448536269514722   # z of a two-sided 90% band, written out
+
+
+def _oracle(cur: dict, prev: dict, budget: float):
+    """The module docstring's method, written out month by month for one region (as of the last month in cur).
+
+    cur: month -> (value, kind, sd); prev: month -> value. Returns (path values, sds, mean, sd, trend, p)."""
+    last = max(cur) if cur else 0
+    paired = [m for m in sorted(cur) if m in prev][-3:]
+    ps, cs = sum(prev[m] for m in paired), sum(cur[m][0] for m in paired)
+    trend = min(max(cs / ps, 0.7), 1.3) if paired and ps > 0 else 1.0
+    fallback = sum(v for v, _, _ in cur.values()) / len(cur) if cur else float("nan")
+    values, sds, est_sd, proj_sd = [], [], 0.0, 0.0
+    for m in range(1, 13):
+        if m in cur:
+            v, kind, s = cur[m]
+            values.append(v), sds.append(s if kind == "estimated" else 0.0)
+            est_sd += s if kind == "estimated" else 0.0
+        else:
+            v = prev[m] * trend if m in prev else fallback
+            h = m - last if m > last else 1
+            s = 0.03 * abs(v) * h ** 0.5
+            values.append(v), sds.append(s)
+            proj_sd += s
+    mean, sd = sum(values), (est_sd ** 2 + proj_sd ** 2) ** 0.5
+    p = (1.0 if mean > budget else 0.0) if sd == 0 else 1 - 0.5 * (1 + math.erf((budget - mean) / sd / 2 ** 0.5))
+    return values, sds, mean, sd, trend, p
+
+
+def _co2(region, cur: dict, prev: dict, year=2026):
+    rows = [(region, f"{year - 1}-{m:02d}", v, "statistical", np.nan, np.nan) for m, v in prev.items()]
+    for m, (v, kind, s) in cur.items():
+        rows.append((region, f"{year}-{m:02d}", v, kind, v - Z * s if kind == "estimated" else np.nan,
+                     v + Z * s if kind == "estimated" else np.nan))
+    return pd.DataFrame(rows, columns=["region", "period", "value", "kind", "lo90", "hi90"])
+
+
+CASES = {
+    # known Jan–Apr, May estimated (sd 5): trend over Mar–May
+    "A": ({1: (110.0, "statistical", 0), 2: (112.0, "statistical", 0), 3: (115.0, "statistical", 0),
+           4: (120.0, "statistical", 0), 5: (125.0, "estimated", 5.0)}, {m: 100.0 + m for m in range(1, 13)}),
+    # a gap in February and last year without August: the gap is projected with h = 1, August from the mean
+    "G": ({1: (50.0, "statistical", 0), 3: (60.0, "estimated", 2.0), 4: (64.0, "statistical", 0)},
+          {m: 40.0 for m in range(1, 13) if m != 8}),
+    # doubling: the trend is clipped at 1.3
+    "D": ({1: (200.0, "statistical", 0), 2: (200.0, "statistical", 0)}, {m: 100.0 for m in range(1, 13)}),
+    # halving: clipped at 0.7
+    "H": ({1: (50.0, "statistical", 0), 2: (50.0, "statistical", 0)}, {m: 100.0 for m in range(1, 13)}),
+}
+
+
+@pytest.mark.parametrize("region", sorted(CASES))
+def test_projection_against_the_method_written_out(region):
+    cur, prev = CASES[region]
+    co2 = _co2(region, cur, prev)
+    month = max(cur)
+    path = projection.projection_paths(co2, 2026, month)
+    values, sds, mean, sd, trend, p = _oracle(cur, prev, budget=1500.0)
+    assert path["value"].tolist() == pytest.approx(values, rel=1e-12)
+    assert path["sd"].tolist() == pytest.approx(sds, rel=1e-9, abs=1e-12)
+    assert path["kind"].tolist() == [cur[m][1] if m in cur else "projected" for m in range(1, 13)]
+    last = max(cur)
+    assert path["horizon"].tolist() == [0 if m in cur else (m - last if m > last else 1) for m in range(1, 13)]
+    assert path["cumulative"].tolist() == pytest.approx(np.cumsum(values).tolist(), rel=1e-12)
+    assert path["lo90"].tolist() == pytest.approx([v - Z * s for v, s in zip(values, sds)], rel=1e-12)
+    assert path["period"].tolist() == [f"2026-{m:02d}" for m in range(1, 13)] and path["span"].isna().all()
+    one, summary = projection.project_region(monthly_frame(co2), 2026, month)
+    assert summary["projected_total"] == pytest.approx(mean, rel=1e-12)
+    assert summary["projected_sd"] == pytest.approx(sd, rel=1e-9)
+    assert summary["projected_hi90"] == pytest.approx(mean + Z * sd, rel=1e-9)
+    assert summary["trend"] == pytest.approx(trend, rel=1e-12)
+    assert summary["last_data_month"] == f"2026-{last:02d}"
+    assert projection.overspend_probability(1500.0, summary["projected_total"], summary["projected_sd"]) == \
+        pytest.approx(p, abs=1e-12)
+    assert list(one.columns) == [c for c in projection.PATH_COLUMNS if c != "region"]
+
+
+def test_projection_literal_trend_values():
+    assert _oracle(*CASES["A"], 0)[4] == pytest.approx(360 / 312)
+    assert _oracle(*CASES["D"], 0)[4] == 1.3 and _oracle(*CASES["H"], 0)[4] == 0.7
+    path = projection.projection_paths(_co2("D", *CASES["D"]), 2026, 2)
+    assert path["value"].tolist()[2:] == pytest.approx([130.0] * 10)
+    path = projection.projection_paths(_co2("H", *CASES["H"]), 2026, 2)
+    assert path["value"].tolist()[2:] == pytest.approx([70.0] * 10)
+    g = projection.projection_paths(_co2("G", *CASES["G"]), 2026, 4).set_index("month")
+    # trend: pairs Jan, Mar, Apr: (50 + 60 + 64) / 120 = 1.45 → clipped 1.3; August: mean of known 58
+    assert g.loc[2, "value"] == pytest.approx(52.0) and g.loc[2, "horizon"] == 1
+    assert g.loc[8, "value"] == pytest.approx(58.0) and g.loc[8, "horizon"] == 4
+
+
+def test_nothing_known_yet_and_the_probability_edges():
+    path = projection.projection_paths(_co2("N", {}, {m: 10.0 for m in range(1, 13)}), 2026, 0)
+    assert path["value"].tolist() == [10.0] * 12 and path["horizon"].tolist() == list(range(1, 13))
+    _, s = projection.project_region(monthly_frame(_co2("N", {}, {m: 10.0 for m in range(1, 13)})), 2026, 0)
+    assert s["trend"] == 1.0 and s["last_data_month"] is None
+    assert s["projected_sd"] == pytest.approx(sum(0.03 * 10 * h ** 0.5 for h in range(1, 13)))
+    op = projection.overspend_probability
+    assert op(100.0, 101.0, 0.0) == 1.0 and op(100.0, 100.0, 0.0) == 0.0 and op(100.0, 99.0, -1.0) == 0.0
+    assert op(100.0, 101.0, math.inf) == 1.0 and math.isnan(op(None, 1.0, 1.0)) and math.isnan(op(1.0, math.nan, 1.0))
+    assert op(100.0, 100.0, 5.0) == pytest.approx(0.5) and op(90.0, 100.0, 10.0) == pytest.approx(0.8413447460685429)
+    assert projection.overspend_probabilities([90.0, 100.0], [100.0, 99.0], [10.0, 0.0]).tolist() == \
+        pytest.approx([0.8413447460685429, 0.0])
+    assert projection.normal_cdf(0.0) == 0.5 and projection.normal_cdf(1.6448536269514722) == pytest.approx(0.95)
+    sd = projection.band_sd([90.0, None, 110.0, "x", 90.0], [110.0, 10.0, 90.0, 1.0, 90.0])
+    assert sd.tolist() == pytest.approx([20 / (2 * Z), 0.0, 0.0, 0.0, 0.0])
+
+
+def test_run_out_months_single_and_vectorised():
+    path = pd.DataFrame({"month": [1, 2, 3], "cumulative": [40.0, 80.0, 120.0]})
+    assert projection.run_out_month(path, 80.0, 2026) == "2026-03"       # strictly more than the budget
+    assert projection.run_out_month(path, 79.9, 2026) == "2026-02"
+    assert projection.run_out_month(path, 200.0, 2026) is None and projection.run_out_month(path, None, 2026) is None
+    assert projection.run_out_month(path, math.nan, 2026) is None
+    cum = np.array([[40.0, 80.0, 120.0] + [120.0] * 9, [1.0] * 12, [5.0] * 12])
+    assert projection.run_out_months(cum, [79.9, 0.5, math.nan], 2026) == ["2026-02", "2026-01", None]
+
+
+def test_province_is_the_sum_of_its_cities_with_bands_added():
+    co2 = pd.concat([
+        _co2("A", {1: (10.0, "statistical", 0), 2: (20.0, "estimated", 1.0)}, {}),
+        _co2("B", {1: (5.0, "estimated", 2.0), 2: (6.0, "estimated", 3.0), 3: (7.0, "statistical", 0)}, {}),
+        pd.DataFrame([("P", "2026-01", 999.0, "statistical", np.nan, np.nan)],
+                     columns=["region", "period", "value", "kind", "lo90", "hi90"])])
+    m = monthly_frame(co2)
+    prov = projection.province_monthly(m[m["region"] != "P"], ["A", "B"], "P").set_index("month")
+    assert prov.index.tolist() == [1, 2]                                  # March: only B has it
+    assert prov["value"].tolist() == [15.0, 26.0] and prov["kind"].tolist() == ["estimated", "estimated"]
+    assert prov.loc[1, "lo90"] == pytest.approx(15 - Z * 2.0) and prov.loc[2, "hi90"] == pytest.approx(26 + Z * 4.0)
+    assert prov["period"].tolist() == ["2026-01", "2026-02"] and prov["span"].isna().all()
+    paths = projection.projection_paths(co2, 2026, 2, province="P")
+    p = paths[paths["region"] == "P"].set_index("month")
+    assert p.loc[1, "value"] == 15.0 and p.loc[2, "sd"] == pytest.approx(4.0)   # not the province's own 999
+    assert sorted(paths["region"].unique()) == ["A", "B", "P"]
+    assert projection.province_monthly(m, ["X"], "P").empty
+    assert projection.projection_paths(co2.iloc[0:0], 2026, 2).empty
