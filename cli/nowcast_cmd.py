@@ -16,6 +16,9 @@ EXIT_OK, EXIT_REJECTED = 0, 1
 def cmd_nowcast(args) -> int:
     try:
         out = run_and_store(args.db_path, as_of=args.as_of)
+        from monitor.quarterly import publish_due
+
+        out["published_quarters"] = publish_due(args.db_path)  # a quarter's end reached: its status published once
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED

@@ -70,6 +70,9 @@ def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = No
     info["books"] = build_books(db_path)  # targets handed down; a mid-period plan revision after the 2025 close
     info["measures"] = create_demo_measures(db_path, info["as_of"], MAJOR_PROJECT_CITY, MAJOR_PROJECT_NAME)
     info["meters"] = build_meters(db_path, info["as_of"], seed)  # metered key emitters: registry, MRV years, daily readings
+    from monitor.quarterly import publish_due
+
+    info["published_quarters"] = publish_due(db_path)  # last quarter's status as published: the "since last quarter" baseline
     info["allowances"] = build_allowances(db_path, info["as_of"], seed)  # power sector, local market: an allowance year
     info["province"] = build_province(db_path)  # objection answered, plan filed, consequences, capacity funds, the site
     info["signoffs"] = signoff_rules(db_path, info["as_of"])  # the provincial government signs off (issue 17)

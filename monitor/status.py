@@ -14,7 +14,8 @@ import budget
 from budget import whatif
 from datetime import date as _date
 
-from warehouse import budget_books, db, queries, rules as wrules
+from budget.periods import month_label, previous_quarter_end
+from warehouse import budget_books, db, published_status, queries, rules as wrules
 from warehouse import measures as measures_store
 
 DRIVER_PREFIXES = ("elec_", "gen_", "out_", "fuel_")
@@ -59,8 +60,11 @@ def _contrib(value) -> dict:
 
 
 def status_report(db_path: str | os.PathLike | None = None, year: int | None = None,
-                  as_of: str | None = None) -> StatusReport:
-    """Progress, alerts and rankings for ``year`` as of month ``as_of`` (defaults: latest data month)."""
+                  as_of: str | None = None, baseline: bool = True) -> StatusReport:
+    """Progress, alerts and rankings for ``year`` as of month ``as_of`` (defaults: latest data month).
+
+    ``previous_*`` (level, status, deviation, ranks: "since last quarter") come from the status published at
+    the previous quarter's end (``monitor.quarterly``) when there is one, else from a recomputation."""
     with db.connect(db_path) as con:
         regions = queries.regions(con)
         latest = queries.latest_driver_month(con)
@@ -81,6 +85,7 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
         targets = budget_books.intensity_targets(con)
         measures = measures_store.measures(con)
         plan_periods = _plan_periods(con)
+        published = published_status.as_of(con, month_label(*previous_quarter_end(year, month))) if baseline else None
         rules = wrules.rules_in_force(con, _date(year, month, 1))
     provinces = regions[regions["level"] == "province"]
     province = str(provinces["code"].iloc[0]) if len(provinces) == 1 else None
@@ -102,6 +107,8 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
                                        gdp=gdp, intensity_targets=targets if not targets.empty else None,
                                        province=province, cities=cities, plan_start=_plan_start(budgets, year, plan_periods),
                                        rules=rules)
+    if published is not None and len(published):
+        progress = with_published(progress, published)
     estimates = co2[(co2["kind"] == "estimated") & ~budget.periods.superseded_estimates(co2)].assign(contributions=lambda f: f["contributions"].map(_contrib))
     projects = balances.projects[balances.projects["year"] == year]
     alerts = budget.build_alerts(progress, drivers=drivers[drivers["period"] <= as_of], indicator_catalog=inds,
@@ -116,6 +123,21 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     lead = "total" if year >= int(rules["dual_control.total_led_from"]) else "intensity"
     return StatusReport(year, month, as_of, province, regions, progress, alerts, rankings, ledger, co2, budgets,
                         paths, schedule, rules, lead)
+
+
+def with_published(progress: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """``previous_*`` from the status published at last quarter's end (a region without a record: unknown)."""
+    p = published.set_index("region")
+    out = progress.copy()
+    r = out["region"]
+    out["previous_status"] = r.map(p["status"])
+    out["previous_level"] = r.map(p["warning_level"])
+    out["previous_deviation"] = r.map(p["deviation"]).astype(float)
+    for col in ("intensity_change", "yoy_change", "p_overspend"):
+        out[f"previous_{col}"] = r.map(p[col]).astype(float)
+    out["previous_rank"] = r.map(p["rank"]).astype("Int64")
+    out["rank_change"] = (out["previous_rank"] - out["rank"].astype("Int64")).astype("Int64")
+    return out
 
 
 def _plan_periods(con) -> list[tuple[int, int]]:
