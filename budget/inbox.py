@@ -30,9 +30,12 @@ KINDS = {
 }
 
 
-def _item(key: str, kind: str, when, region, zh: str, en: str) -> dict:
+def _item(key: str, kind: str, when, region, zh: str, en: str, at=None) -> dict:
+    """``when``: the day shown; ``at``: the moment it happened (orders items within a day), default ``when``."""
     day = pd.Timestamp(when).date().isoformat() if when is not None and not pd.isna(when) else ""
-    return {"key": key, "kind": kind, "date": day, "region": region, "text_zh": zh, "text_en": en}
+    at = when if at is None or pd.isna(at) else at
+    stamp = pd.Timestamp(at).isoformat() if at is not None and not pd.isna(at) else day
+    return {"key": key, "kind": kind, "date": day, "at": stamp, "region": region, "text_zh": zh, "text_en": en}
 
 
 def _entry_label(kind: str, lang: str) -> str:
@@ -40,14 +43,17 @@ def _entry_label(kind: str, lang: str) -> str:
 
 
 def split_bilingual(text) -> tuple[str, str]:
-    """A stored "中文 / English" text as (zh, en): split at the first " / " that ends Chinese text and starts
-    ASCII text; a text without such a split is used for both languages."""
+    """A stored "中文 / English" (or "English / 中文") text as (zh, en): split at the first " / " with Chinese on
+    one side and, on the other, text without Chinese; a text without such a split is used for both languages."""
     s = "" if text is None or (isinstance(text, float) and text != text) else str(text)
+    cjk = lambda part: any("\u4e00" <= ch <= "\u9fff" for ch in part)
     at = 0
     while (at := s.find(" / ", at)) >= 0:
         left, right = s[:at], s[at + 3:]
-        if right[:1].isascii() and any("\u4e00" <= ch <= "\u9fff" for ch in left):
+        if cjk(left) and right[:1].isascii() and not cjk(right.split(" / ")[0]):
             return left, right
+        if not cjk(left) and left[:1].isascii() and cjk(right):
+            return right, left
         at += 3
     return s, s
 
@@ -64,7 +70,8 @@ def ledger_items(ledger: pd.DataFrame, region: str) -> list[dict]:
         zh, en = split_bilingual(e["reason"])
         out.append(_item(f"ledger:{e['entry_id']}", "budget_adjusted", e["date"], region,
                          f"{int(e['year'])} 年预算{_entry_label(e['type'], 'zh')} {amt:+,.2f} 万吨：{zh}",
-                         f"{int(e['year'])} budget {_entry_label(e['type'], 'en')} {amt:+,.2f} (10k t): {en}"))
+                         f"{int(e['year'])} budget {_entry_label(e['type'], 'en')} {amt:+,.2f} (10k t): {en}",
+                         at=e.get("recorded_at")))
     return out
 
 
@@ -152,4 +159,5 @@ def approval_items(listing: pd.DataFrame) -> list[dict]:
 
 
 def newest_first(items: list[dict]) -> list[dict]:
-    return sorted(items, key=lambda i: (i["date"], i["key"]), reverse=True)
+    """Newest first: by day, then by the moment within the day, then by key (stable for equal moments)."""
+    return sorted(items, key=lambda i: (i["date"], i["at"], i["key"]), reverse=True)

@@ -106,3 +106,28 @@ def test_the_inbox_is_mailed_once_through_a_real_smtp_server(wh, capsys, monkeyp
         assert code == 0 and out["sent"] == 0 and len(received) == 1  # nothing new: nothing mailed again
     finally:
         controller.stop()
+
+
+@pytest.mark.parametrize("text, zh, en", [
+    ("部分采纳：从储备调剂 / Partly accepted", "部分采纳：从储备调剂", "Partly accepted"),
+    ("budget plan P-v3 approved / 预算方案 P-v3 批准", "预算方案 P-v3 批准", "budget plan P-v3 approved"),
+    ("only one language", "only one language", "only one language"),
+    ("a / b", "a / b", "a / b"),
+])
+def test_a_stored_bilingual_text_is_split_for_each_reader(text, zh, en):
+    from budget.inbox import split_bilingual
+
+    assert split_bilingual(text) == (zh, en)
+
+
+def test_items_of_one_day_come_newest_first():
+    import pandas as pd
+
+    from budget.inbox import ledger_items, newest_first
+
+    ledger = pd.DataFrame({"entry_id": ["x-early", "a-late"], "date": ["2026-12-04", "2026-12-04"], "type": ["transfer"] * 2,
+                           "year": [2026, 2026], "amount": [5.0, 7.0], "from_region": ["A", None], "to_region": ["reserve", "A"],
+                           "reason": ["r", "r"], "recorded_at": pd.to_datetime(["2026-12-04 09:00", "2026-12-04 17:00"])})
+    items = newest_first(ledger_items(ledger, "A"))
+    assert [i["key"] for i in items] == ["ledger:a-late", "ledger:x-early"]
+    assert items[1]["text_en"].startswith("2026 budget Transfer -5.00")
