@@ -94,3 +94,92 @@ def test_outlook_never_cuts_a_month_below_zero_and_with_measures_keeps_progress(
     assert w["p_overspend_with_measures"].tolist() == [0.0] and w["projected_year_end"].tolist() == [12.0]
     assert np.isnan(whatif._month_numbers(pd.Series(["2026-00", None, "x", "2026-01"]))[:3]).all()
     assert whatif._month_numbers(pd.Series(["2026-01", "2025-12"])).tolist() == [2026 * 12, 2025 * 12 + 11]
+
+
+# ---- mix: the recommended instruments and why, expected against achieved ---------------------------------------
+from budget import mix  # noqa: E402
+
+DRIVERS = [{"indicator": "out_crude_steel", "name_zh": "粗钢产量", "name_en": "Crude steel output", "yoy": 0.12},
+           {"indicator": "gen_hydro", "name_zh": "水电发电量", "name_en": "Hydropower generation", "yoy": -0.2},
+           {"indicator": "elec_total", "name_zh": "全社会用电量", "name_en": "Total electricity", "yoy": -0.05},
+           {"indicator": "gen_thermal", "name_zh": "火电", "name_en": "Thermal", "yoy": None},
+           {"indicator": "fuel_coke", "name_zh": "焦炭", "name_en": "Coke", "yoy": float("nan")}]
+CONTRIBS = [{"group": "industry", "value": 20.0}, {"group": "region_other", "value": 50.0},
+            {"group": "power_mix", "value": -3.0}, {"group": "electricity", "value": 4.5}]
+
+
+def test_recommend_mix_order_reasons_and_what_is_in_place():
+    city = pd.DataFrame({"instrument": ["phase_out", "phase_out", "weather_vane"], "title": ["淘汰A", "淘汰B", "晴雨表"],
+                         "status": ["in_progress", "planned", "cancelled"]})
+    out = mix.recommend_mix("overspend", DRIVERS, CONTRIBS, major_project=True, city_measures=city)
+    assert list(out.columns) == mix.MIX_COLUMNS
+    assert out["code"].tolist() == [
+        "capacity_replacement", "regional_approval_limit", "phase_out", "green_finance",        # drivers
+        "project_carbon_review", "differential_price",                                         # attribution
+        "stricter_standards", "punitive_price", "weather_vane", "public_airing",                 # the status
+        "lifecycle_assessment", "project_reduction_plan", "separately_listed_application",        # major project
+        "phased_reduction_plan", "quota_trading"]
+    rows = out.set_index("code")
+    assert rows.loc["phase_out", ["why_zh", "why_en", "source"]].tolist() == [
+        "粗钢产量同比 +12.0%", "crude steel output +12.0% yoy", "driver"]
+    assert rows.loc["green_finance", ["why_zh", "why_en"]].tolist() == ["水电发电量同比 -20.0%",
+                                                                        "hydropower generation -20.0% yoy"]
+    assert rows.loc["project_carbon_review", ["why_zh", "why_en", "source"]].tolist() == [
+        "快算模型归因：工业产品产量 +20.0 万吨", "nowcast attribution: industrial output +20.0 (10^4 t)", "attribution"]
+    assert rows.loc["differential_price", "why_zh"] == "快算模型归因：用电量 +4.5 万吨"
+    assert rows.loc["stricter_standards", ["why_zh", "why_en", "source"]].tolist() == [
+        "超支情境的政策组合", "the overspend combination", "status"]
+    assert rows.loc["quota_trading", ["why_zh", "why_en", "source"]].tolist() == [
+        "重大项目导致预算偏紧", "a major project strains the budget", "major_project"]
+    assert rows.loc["phase_out", ["in_place", "in_place_titles"]].tolist() == [True, "淘汰A；淘汰B"]
+    assert rows.loc["weather_vane", ["in_place", "in_place_titles"]].tolist() == [False, ""]
+    assert out["in_place"].dtype == bool and rows.loc["phase_out", "instrument_type"] == "control"
+
+
+def test_recommend_mix_with_catalog_names_effective_status_and_nothing_to_go_on():
+    catalog = pd.DataFrame({"code": ["industry"], "name_zh": ["工业（目录）"], "name_en": ["industry (catalog)"]})
+    city = pd.DataFrame({"instrument": ["subsidy"], "title": ["补助"], "status": ["cancelled"],
+                         "effective_status": ["in_progress"]})
+    out = mix.recommend_mix("surplus", (), [{"group": "industry", "value": 1.0}], city_measures=city,
+                            indicator_catalog=catalog).set_index("code")
+    assert out.loc["capacity_replacement", "why_en"] == "nowcast attribution: industry (catalog) +1.0 (10^4 t)"
+    assert out.loc["subsidy", ["in_place", "in_place_titles", "why_en"]].tolist() == [True, "补助", "the surplus combination"]
+    bare = mix.recommend_mix(None)
+    assert bare.empty and list(bare.columns) == mix.MIX_COLUMNS
+
+
+def test_expected_against_achieved_by_hand():
+    ms = pd.DataFrame([
+        (1, "A", "2026-03", "2026-12", None, None, 24.0, "out_crude_steel", "in_progress"),
+        (2, "A", "2026-05", "2026-09", "2025-11", "2026-02", 12.0, None, "done"),
+        (3, "A", "2026-01", "2026-12", None, None, 12.0, None, "cancelled"),
+        (4, "A", "2026-08", "2026-12", None, None, 12.0, "out_crude_steel", "planned"),
+        (5, "A", "2026-01", "2026-02", None, None, 6.0, "elec_total", "done"),
+        (6, "A", "2026-01", "2026-06", None, None, 6.0, "out_cement", "in_progress"),
+    ], columns=["measure_id", "region", "planned_start", "planned_end", "actual_start", "actual_end", "reduction",
+                "indicator", "status"])
+    reports = pd.DataFrame([(1, "2026-04-01", 3.0, "accepted"), (1, "2026-07-01", 5.0, "pending"),
+                            (2, "2026-03-01", 1.5, "pending"), (2, "2026-04-01", np.nan, "accepted")],
+                           columns=["measure_id", "submitted_at", "value", "review_status"])
+    drv = [("A", f"2025-{m:02d}", "out_crude_steel", 100.0) for m in range(1, 13)]
+    drv += [("A", f"2026-{m:02d}", "out_crude_steel", 90.0) for m in range(1, 7)]
+    drv += [("A", "2025-01", "elec_total", 50.0), ("A", "2025-02", "elec_total", 50.0),
+            ("A", "2026-01", "elec_total", 55.0), ("A", "2026-02", "elec_total", 60.0),
+            ("A", "2026-01", "out_cement", 5.0), ("A", "2026", "out_crude_steel", 1.0)]
+    drivers = pd.DataFrame(drv, columns=["region", "period", "indicator", "value"])
+    out = mix.expected_vs_achieved(ms, reports, drivers, 2026, 6).set_index("measure_id")
+    assert out["months_active"].tolist() == [4, 2, 0, 0, 2, 6]
+    assert out["expected_to_date"].tolist() == pytest.approx([8.0, 2.0, 0.0, 0.0, 1.0, 3.0])
+    assert out.loc[1, ["reported_to_date", "reported_accepted"]].tolist() == [3.0, True]
+    assert out.loc[2, ["reported_to_date", "reported_accepted"]].tolist() == [1.5, False]
+    assert np.isnan(out.loc[3, "reported_to_date"]) and not out.loc[3, "reported_accepted"]
+    assert out.loc[1, "indicator_yoy"] == pytest.approx(-0.1)
+    assert out.loc[1, "indicator_estimate"] == pytest.approx(40 * 1.8)     # (400 − 360) t × 1.8
+    assert out.loc[5, "indicator_yoy"] == pytest.approx(0.15) and np.isnan(out.loc[5, "indicator_estimate"])
+    assert np.isnan(out.loc[6, "indicator_yoy"]) and np.isnan(out.loc[2, "indicator_yoy"])
+    no_review = mix.expected_vs_achieved(ms.iloc[:1], reports.drop(columns="review_status"), None, 2026, 6)
+    assert no_review[["reported_to_date", "reported_accepted"]].values.tolist() == [[5.0, False]]
+    assert mix.expected_vs_achieved(ms.iloc[0:0], None, None, 2026, 6).empty
+    rising = drivers.assign(value=np.where(drivers["period"].str.startswith("2026"), 120.0, drivers["value"]))
+    up = mix.expected_vs_achieved(ms.iloc[:1], None, rising, 2026, 6).iloc[0]
+    assert up["indicator_yoy"] == pytest.approx(0.2) and up["indicator_estimate"] == 0.0   # never negative
