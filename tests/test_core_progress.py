@@ -33,6 +33,20 @@ def test_warning_level_literal_edges(deviation, p, expected):
     assert status.warning_level(deviation, p) == expected
 
 
+def test_status_and_level_follow_the_provinces_rules_in_force():
+    rules = {"status.tolerance": 0.05, "warning.red_deviation": 0.2, "warning.red_p_overspend": 0.95,
+             "warning.orange_deviation": 0.1, "warning.orange_p_overspend": 0.7}
+    assert status.classify_status(0.05, rules) == "balance" and status.classify_status(0.0500001, rules) == "overspend"
+    assert status.classify_status(-0.05, rules) == "balance" and status.classify_status(-0.06, rules) == "surplus"
+    assert status.classify_status(0.04, {}) == "overspend"                 # empty rules: the shipped 3%
+    assert status.warning_level(0.2, 0.0, rules) == "orange" and status.warning_level(0.2000001, 0.0, rules) == "red"
+    assert status.warning_level(0.1, 0.0, rules) == "green" and status.warning_level(0.1000001, 0.0, rules) == "orange"
+    assert status.warning_level(0.0, 0.95, rules) == "red" and status.warning_level(0.0, 0.9499999, rules) == "orange"
+    assert status.warning_level(0.0, 0.7, rules) == "orange" and status.warning_level(0.0, 0.6999999, rules) == "green"
+    assert status.warning_level(0.09, 0.0, {"warning.red_deviation": 0.1}) == "orange"   # others keep defaults
+    assert status.warning_level(0.0, 0.6, {"warning.orange_p_overspend": "0.65"}) == "green"
+
+
 # ---- rankings ----------------------------------------------------------------------------------------------
 def _progress(rows):
     cols = ["region", "is_province", "status", "warning_level", "deviation", "intensity_change", "yoy_change",
