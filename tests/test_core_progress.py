@@ -321,3 +321,87 @@ def test_province_is_the_sum_of_its_cities_with_bands_added():
     assert sorted(paths["region"].unique()) == ["A", "B", "P"]
     assert projection.province_monthly(m, ["X"], "P").empty
     assert projection.projection_paths(co2.iloc[0:0], 2026, 2).empty
+
+
+# ---- progress: one hand-worked city, a second one and their province --------------------------------------------
+from budget.progress import PROGRESS_COLUMNS, compute_progress  # noqa: E402
+
+
+def _city(region, history, values, estimated_sd=None):
+    rows = [(region, f"{y}-{m:02d}", history, "statistical", np.nan, np.nan) for y in (2023, 2024, 2025)
+            for m in range(1, 13)]
+    for m, v in enumerate(values, start=1):
+        est = estimated_sd is not None and m == len(values)
+        rows.append((region, f"2026-{m:02d}", v, "estimated" if est else "statistical",
+                     v - Z * estimated_sd if est else np.nan, v + Z * estimated_sd if est else np.nan))
+    return rows
+
+
+def _progress(**kw):
+    co2 = pd.DataFrame(_city("X", 100.0, [110.0] * 6, estimated_sd=5.0) + _city("Y", 80.0, [80.0] * 6)
+                       + [("P", "2026-01", 1.0, "statistical", np.nan, np.nan)],     # the province's own row: ignored
+                       columns=["region", "period", "value", "kind", "lo90", "hi90"])
+    budgets = pd.DataFrame([(r, y, b) for r, bs in {"X": [1300, 1250, 1200, 1150, 1100],
+                                                    "Y": [1000, 1000, 1000, 1000, 1000]}.items()
+                            for y, b in zip(range(2026, 2031), bs)], columns=["region", "year", "budget"])
+    gdp = pd.DataFrame([("X", "2025-Q1", 380.0), ("X", "2025-Q2", 400.0), ("X", "2026-Q1", 400.0),
+                        ("X", "2026-Q2", 440.0), ("Y", "2025-Q1", 100.0), ("Y", "2025-Q2", 100.0),
+                        ("Y", "2026-Q1", 100.0), ("Y", "2026-Q2", 100.0)], columns=["region", "period", "value"])
+    targets = pd.DataFrame({"region": ["X"], "year": [2026], "target": [0.8]})
+    return compute_progress(co2, budgets, 2026, 6, gdp=gdp, intensity_targets=targets, province="P", **kw)
+
+
+def test_progress_of_one_city_by_hand():
+    p = _progress()
+    assert list(p.columns) == PROGRESS_COLUMNS and p["region"].tolist() == ["X", "Y", "P"]
+    x = p.iloc[0]
+    assert (x["budget"], x["used_statistical"], x["used_estimated"], x["used"]) == (1300.0, 550.0, 110.0, 660.0)
+    assert (x["months_with_data"], x["months_estimated"], x["last_data_month"], x["as_of"]) == (6, 1, "2026-06", "2026-06")
+    assert x["execution_rate"] == pytest.approx(660 / 1300)
+    assert x["schedule_progress"] == pytest.approx(0.5) and x["schedule_linear"] == 0.5 and x["seasonal_years"] == 3
+    assert x["deviation"] == pytest.approx(660 / 1300 / 0.5 - 1) and x["status"] == "balance"
+    assert x["deviation_linear"] == pytest.approx(660 / 1300 / 0.5 - 1)
+    sd = (5.0 ** 2 + (0.03 * 110 * sum(h ** 0.5 for h in range(1, 7))) ** 2) ** 0.5
+    assert x["trend"] == pytest.approx(1.1) and x["projected_total"] == pytest.approx(1320.0)
+    assert x["projected_hi90"] == pytest.approx(1320.0 + Z * sd) and x["projected_lo90"] == pytest.approx(1320 - Z * sd)
+    p_over = 1 - 0.5 * (1 + math.erf((1300 - 1320) / sd / 2 ** 0.5))
+    assert x["p_overspend"] == pytest.approx(p_over) and 0.5 < p_over < 0.8 and x["warning_level"] == "orange"
+    assert x["run_out_month"] == "2026-12"
+    assert x["remaining"] == 640.0 and x["cut_needed"] == pytest.approx(640 / 6)
+    assert x["last_year_rest_avg"] == pytest.approx(100.0) and x["cut_needed_pct"] == pytest.approx(640 / 6 / 100 - 1)
+    assert x["used_last_year"] == 600.0 and x["yoy_change"] == pytest.approx(0.1)
+    assert x["intensity"] == pytest.approx(660 / 840) and x["intensity_last_year"] == pytest.approx(600 / 780)
+    assert x["intensity_change"] == pytest.approx((660 / 840) / (600 / 780) - 1)
+    assert x["intensity_target"] == 0.8 and x["intensity_gap"] == pytest.approx(660 / 840 / 0.8 - 1)
+    assert x["five_year_budget"] == 6000.0 and x["five_year_used"] == 660.0
+    assert x["five_year_schedule"] == pytest.approx(1300 * 0.5 / 6000)
+    assert x["five_year_execution"] == pytest.approx(0.11)
+    assert x["five_year_deviation"] == pytest.approx(0.11 / (1300 * 0.5 / 6000) - 1)
+
+
+def test_progress_second_city_province_ranks_and_last_quarter():
+    p = _progress().set_index("region")
+    y, prov = p.loc["Y"], p.loc["P"]
+    assert y["deviation"] == pytest.approx(480 / 1000 / 0.5 - 1) and y["status"] == "surplus"
+    assert y["warning_level"] == "green" and y["projected_total"] == pytest.approx(960.0) and y["trend"] == 1.0
+    assert pd.isna(y["intensity_target"]) and y["intensity"] == pytest.approx(480 / 200)
+    assert pd.isna(y["run_out_month"])
+    assert prov["is_province"] and not p.loc["X", "is_province"]
+    assert prov["budget"] == 2300.0 and prov["used"] == 1140.0 and prov["used_estimated"] == 190.0   # June: estimated in X, so the whole province month
+    assert prov["deviation"] == pytest.approx(1140 / 2300 / 0.5 - 1) and prov["status"] == "balance"
+    assert prov["intensity"] == pytest.approx(1140 / 1040)                 # province GDP: the cities' sum
+    assert prov["five_year_budget"] == 11000.0
+    assert p.loc["X", "rank"] == 1 and p.loc["Y", "rank"] == 2 and pd.isna(prov["rank"])
+    assert p.loc["X", "previous_as_of"] == "2026-03" and p.loc["X", "previous_status"] == "balance"
+    assert p.loc["X", "previous_deviation"] == pytest.approx(330 / 1300 / 0.25 - 1)
+    assert p.loc["X", "previous_level"] == "orange" and p.loc["X", "previous_rank"] == 1
+    assert p.loc["X", "rank_change"] == 0 and p.loc["Y", "previous_rank"] == 2
+    assert p.loc["X", "previous_yoy_change"] == pytest.approx(0.1)
+    assert p.loc["X", "previous_intensity_change"] == pytest.approx((330 / 400) / (300 / 380) - 1)
+    bare = _progress(with_previous=False).set_index("region")
+    assert bare["previous_as_of"].isna().all() and bare["previous_rank"].isna().all()
+    assert bare["rank_change"].isna().all() and str(bare["rank_change"].dtype) == "Int64"
+    with pytest.raises(ValueError):
+        compute_progress(pd.DataFrame(_city("X", 1.0, [1.0]), columns=["region", "period", "value", "kind", "lo90",
+                                                                          "hi90"]),
+                         pd.DataFrame({"region": ["X"], "year": [2026], "budget": [1.0]}), 2026, 13)
