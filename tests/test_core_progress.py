@@ -337,7 +337,7 @@ def _city(region, history, values, estimated_sd=None):
     return rows
 
 
-def _progress(**kw):
+def _hand_progress(**kw):
     co2 = pd.DataFrame(_city("X", 100.0, [110.0] * 6, estimated_sd=5.0) + _city("Y", 80.0, [80.0] * 6)
                        + [("P", "2026-01", 1.0, "statistical", np.nan, np.nan)],     # the province's own row: ignored
                        columns=["region", "period", "value", "kind", "lo90", "hi90"])
@@ -352,7 +352,7 @@ def _progress(**kw):
 
 
 def test_progress_of_one_city_by_hand():
-    p = _progress()
+    p = _hand_progress()
     assert list(p.columns) == PROGRESS_COLUMNS and p["region"].tolist() == ["X", "Y", "P"]
     x = p.iloc[0]
     assert (x["budget"], x["used_statistical"], x["used_estimated"], x["used"]) == (1300.0, 550.0, 110.0, 660.0)
@@ -380,7 +380,7 @@ def test_progress_of_one_city_by_hand():
 
 
 def test_progress_second_city_province_ranks_and_last_quarter():
-    p = _progress().set_index("region")
+    p = _hand_progress().set_index("region")
     y, prov = p.loc["Y"], p.loc["P"]
     assert y["deviation"] == pytest.approx(480 / 1000 / 0.5 - 1) and y["status"] == "surplus"
     assert y["warning_level"] == "green" and y["projected_total"] == pytest.approx(960.0) and y["trend"] == 1.0
@@ -398,7 +398,7 @@ def test_progress_second_city_province_ranks_and_last_quarter():
     assert p.loc["X", "rank_change"] == 0 and p.loc["Y", "previous_rank"] == 2
     assert p.loc["X", "previous_yoy_change"] == pytest.approx(0.1)
     assert p.loc["X", "previous_intensity_change"] == pytest.approx((330 / 400) / (300 / 380) - 1)
-    bare = _progress(with_previous=False).set_index("region")
+    bare = _hand_progress(with_previous=False).set_index("region")
     assert bare["previous_as_of"].isna().all() and bare["previous_rank"].isna().all()
     assert bare["rank_change"].isna().all() and str(bare["rank_change"].dtype) == "Int64"
     with pytest.raises(ValueError):
