@@ -180,10 +180,10 @@ def expand_projects(projects: Sequence[Mapping], years: Sequence[int], members: 
 def vertical_entries(parent: str, yearly: Mapping[int, float], shares: pd.DataFrame, *, user: str,
                      reserve_share: float = config.RESERVE_SHARE_DEFAULT, projects: Sequence[Mapping] = (),
                      projects_on_top: bool = False, date: str | None = None, reason: str = "five-year plan",
-                     id_prefix: str = "plan") -> list[LedgerEntry]:
+                     id_prefix: str = "plan", reserve_cap: float = config.RESERVE_SHARE_MAX) -> list[LedgerEntry]:
     """The ledger entries of a vertical allocation (reserve, separately-listed quota, allocations)."""
-    if not np.isfinite(reserve_share) or not 0 <= reserve_share <= config.RESERVE_SHARE_MAX:
-        raise PlanError("reserve_over_max", {"share": reserve_share, "max": config.RESERVE_SHARE_MAX})
+    if not np.isfinite(reserve_share) or not 0 <= reserve_share <= reserve_cap:
+        raise PlanError("reserve_over_max", {"share": reserve_share, "max": reserve_cap})
     plan = plan_handed_down(parent, yearly)
     return plan_entries(plan, shares, user=user, reserve_share=reserve_share, separately_listed=projects,
                         separately_listed_within_total=not projects_on_top, date=date, reason=reason, id_prefix=id_prefix)

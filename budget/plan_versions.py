@@ -46,7 +46,8 @@ def compile_plan(parent: str, members: Sequence[str], history: pd.DataFrame, yea
                  shape: str = "scenario", typed: Mapping[int, float] | None = None,
                  projects: Sequence[Mapping] = (), projects_on_top: bool = False,
                  scenario_params: Mapping[str, scen.ScenarioParams] | None = None,
-                 target_decline: float = config.PLAN_INTENSITY_TARGET_DECLINE) -> dict:
+                 target_decline: float = config.PLAN_INTENSITY_TARGET_DECLINE,
+                 reserve_cap: float = config.RESERVE_SHARE_MAX) -> dict:
     """The content of a plan version (see module docstring). ``total`` None: the chosen scenario's
     five-year total. Raises PlanError (reserve cap, missing factor, unknown scenario/method...)."""
     years = [int(y) for y in years]
@@ -55,8 +56,8 @@ def compile_plan(parent: str, members: Sequence[str], history: pd.DataFrame, yea
         raise PlanError("no_members", {"parent": parent})
     if scenario not in config.PLAN_SCENARIOS:
         raise PlanError("unknown_scenario", {"scenario": scenario})
-    if not np.isfinite(reserve_share) or not 0 <= reserve_share <= config.RESERVE_SHARE_MAX:
-        raise PlanError("reserve_over_max", {"share": reserve_share, "max": config.RESERVE_SHARE_MAX})
+    if not np.isfinite(reserve_share) or not 0 <= reserve_share <= reserve_cap:   # the province's reserve cap in force
+        raise PlanError("reserve_over_max", {"share": reserve_share, "max": reserve_cap})
     annual = alloc_mod.annual_inputs(members, history, gdp)
     factors = alloc_mod.member_factors(members, history, gdp, population, years[0], annual=annual)
     w = alloc_mod.check_factors(method, factors, weights)
@@ -74,7 +75,7 @@ def compile_plan(parent: str, members: Sequence[str], history: pd.DataFrame, yea
     shares = alloc_mod.vertical_shares(method, years, factors, history, gdp, population, w if method == "mix" else None,
                                        gdp_growth=base.gdp_growth, annual=annual)
     entries = alloc_mod.vertical_entries(parent, yearly, shares, user="draft", reserve_share=reserve_share,
-                                         projects=quota, projects_on_top=projects_on_top)
+                                         projects=quota, projects_on_top=projects_on_top, reserve_cap=reserve_cap)
     allocations, reserve, quota_frame = alloc_mod.allocation_table(entries)
     fair = alloc_mod.fairness(allocations, factors, quota_frame, gdp_growth=base.gdp_growth)
     return {

@@ -24,6 +24,7 @@ class PlanInputs:
     history: pd.DataFrame     # region, period, value (monthly statistical CO2 of the members)
     gdp: pd.DataFrame         # region, period, value
     population: pd.DataFrame  # region, period (YYYY), value (万人)
+    reserve_cap: float = config.RESERVE_SHARE_MAX   # the province's reserve cap in force
 
 
 def inputs(db_path: str | os.PathLike | None, parent: str) -> PlanInputs:
@@ -40,11 +41,15 @@ def inputs(db_path: str | os.PathLike | None, parent: str) -> PlanInputs:
     if not members:
         raise PlanError("no_members", {"parent": parent})
     pick = lambda ind: facts[(facts["indicator"] == ind) & facts["region"].isin(members)][["region", "period", "value"]]
-    return PlanInputs(parent, regions, members, co2[co2["region"].isin(members)], pick("gdp"), pick("population"))
+    from monitor import rules as mrules
+
+    cap = float(mrules.current(db_path)["reserve.cap_share"]) if db_path is not None else config.RESERVE_SHARE_MAX
+    return PlanInputs(parent, regions, members, co2[co2["region"].isin(members)], pick("gdp"), pick("population"), cap)
 
 
 def compile_content(inp: PlanInputs, years: Sequence[int], **kw) -> dict:
     """budget.plan_versions.compile_plan over ``inp`` (gdp/population left out when absent)."""
+    kw.setdefault("reserve_cap", inp.reserve_cap)
     return plan_versions.compile_plan(inp.parent, inp.members, inp.history, years,
                                       gdp=inp.gdp if len(inp.gdp) else None,
                                       population=inp.population if len(inp.population) else None, **kw)

@@ -133,12 +133,22 @@ def test_demo_plan_is_recorded_approved_without_new_ledger_entries(tmp_path_fact
         listing = plans.plans(con)
         v = plans.version(con, "SF-2026-2030", 1)
         ledger = budget_books.entries(con)
-    assert listing.set_index("plan_id").loc["SF-2026-2030", "approved"] == 1
+    # the demo revises its plan after the 2025 close (version 2, approved): version 1 is in the books as the
+    # demo wrote it, and version 2's layer adds exactly the difference
+    assert listing.set_index("plan_id").loc["SF-2026-2030", "approved"] == 2
     mine = ledger[ledger["entry_id"].str.startswith("plan-") & ledger["year"].between(2026, 2030)]
     bal = budget.apply(budget.entries_from_frame(mine))
     books = bal.regions.set_index(["region", "year"])["budget"]
     for a in v["content"]["allocations"]:
         assert books[(a["region"], a["year"])] == pytest.approx(a["amount"], abs=0.005)
+    with db.connect(path) as con:
+        v2 = plans.version(con, "SF-2026-2030", 2)
+    layer = ledger[(ledger["entry_id"].str.startswith("plan-") | ledger["entry_id"].str.startswith("SF-2026-2030-v2-"))
+                   & ledger["year"].between(2026, 2030)]
+    books2 = budget.apply(budget.entries_from_frame(layer)).regions.set_index(["region", "year"])["budget"]
+    for a in v2["content"]["allocations"]:
+        assert books2[(a["region"], a["year"])] == pytest.approx(a["amount"], abs=0.02)
+    v = v2
     pdf_path, xlsx_path = tmp_path / "plan.pdf", tmp_path / "plan.xlsx"
     code, _, err = cli_json(capsys, "--db", path, "plan", "export", "SF-2026-2030", "--pdf", pdf_path, "--xlsx", xlsx_path)
     assert code == 0, err
