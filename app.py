@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import auth, data, freshness, session
+from services import auth, builtin_text, data, freshness, session
 from services.i18n import LANGS, lang, t
 
 st.set_page_config(page_title="碳排放预算监测 · Carbon budget monitor", page_icon="🌦️", layout="wide")
@@ -47,4 +47,5 @@ except FileNotFoundError:
 session.write_pending()  # cookies to set or delete after a sign-in, a sign-out or a language change
 page = st.navigation(pages)
 freshness.show_flash()  # the confirmation of this session's last write, on whichever page it lands
+builtin_text.localize()  # Streamlit's own widget words in Chinese on every page
 page.run()

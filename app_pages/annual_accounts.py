@@ -64,7 +64,8 @@ m = st.columns(4)
 m[0].metric(t("fu_budget"), units.mass(p["budget"]))
 m[1].metric(t("fu_accounted"), units.mass(p["accounted"]))
 m[2].metric(t("acc_execution"), units.pct(p["execution_rate"]))
-m[3].metric(t("acc_conclusion"), bv.status_label(p["conclusion"]))
+over = p["conclusion"] == "balance" and pd.notna(p["accounted"]) and pd.notna(p["budget"]) and p["accounted"] > p["budget"]
+m[3].metric(t("acc_conclusion"), t("fu_over_in_band") if over else bv.status_label(p["conclusion"]))  # over is never "balance"
 
 st.subheader(t("acc_close_table"))
 table = pd.DataFrame({

@@ -20,6 +20,10 @@ codes = list(rows.index[~rows["is_province"].astype(bool)]) + list(rows.index[ro
 labels = {c: rows.loc[c, nc] for c in codes}
 
 wanted = st.query_params.get("region")
+if wanted is not None and wanted not in labels:  # a bad or lower-case code: say so and offer the list, never another city
+    from services import city_links
+
+    wanted = city_links.resolve(wanted, labels, rep.regions)
 if "cd_region" not in st.session_state or (wanted in labels and st.session_state.get("cd_from_query") != wanted):
     st.session_state["cd_region"] = wanted if wanted in labels else codes[0]
     st.session_state["cd_from_query"] = wanted

@@ -34,7 +34,7 @@ if not auth.can(path, "measure_edit"):
 tabs = st.tabs([t("ms_tab_register"), t("ms_tab_reports"), t("ms_tab_applications"), t("ms_tab_bulletin")])
 with tabs[0]:
     pick = st.multiselect(t("ms_filter_city"), sorted(ms["region"].unique()) if len(ms) else [],
-                          format_func=lambda r: names.get(r, r), key="ms_filter")
+                          format_func=lambda r: names.get(r, r), key="ms_filter", placeholder=t("choose_options"), select_all=False)
     shown = ms[ms["region"].isin(pick)] if pick else ms
     if shown.empty:
         st.info(t("ms_none"))

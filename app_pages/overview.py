@@ -44,7 +44,7 @@ left, right = st.columns([1, 3])
 city = left.selectbox(t("ov_region"), list(labels), format_func=labels.get, key="ov_city")
 ind_labels = dict(zip(inds["code"], inds[nc] + " (" + inds["unit"].map(tables.unit) + ")"))
 chosen = right.multiselect(t("ov_indicators_pick"), list(ind_labels), default=[c for c in ("elec_total", "co2_total") if c in ind_labels],
-                           format_func=ind_labels.get, key="ov_inds", placeholder=t("choose_options"))
+                           format_func=ind_labels.get, key="ov_inds", placeholder=t("choose_options"), select_all=False)
 series = data.read(path, version, "series", city, chosen)
 bands = data.read(path, version, "estimate_bands", city)
 if series.empty:

@@ -24,6 +24,7 @@ st.caption(t("rk_intro"))
 c1, c2 = st.columns([3, 1])
 metric = c1.radio(t("rk_metric"), list(METRICS), format_func=lambda m: t(f"rk_{m}"), horizontal=True, key="rk_metric")
 big = c2.toggle(t("rk_presentation"), key="rk_big")
+c2.page_link("app_pages/screen.py", label=t("fu_screen_link"), icon="🖥️")  # the meeting-room screen: map, figures, rotation
 
 rank_col, change_col = METRICS[metric], f"rank_change_{metric}"
 ranked = rep.rankings.sort_values([rank_col, "region"]).reset_index(drop=True)
@@ -61,7 +62,9 @@ chart = charts.ranking_chart(ranked.assign(label=ranked[nc]), "label", metric, c
 st.altair_chart(chart, width="content")
 
 d1, d2 = st.columns(2)
-d1.download_button(t("rk_download_csv"), to_csv_bytes(table),
+csv = table.assign(**{t("rk_change"): ranked[change_col].map(  # words in the file: a bare "=" would read as a formula
+    lambda c: "—" if pd.isna(c) else f"▲{int(c)}" if c > 0 else f"▼{-int(c)}" if c < 0 else t("fu_no_change"))})
+d1.download_button(t("rk_download_csv"), to_csv_bytes(csv),
                    file_name=f"ranking_{metric}_{rep.as_of}_{lang()}.csv", mime="text/csv", key="rk_csv")
 spec = chart.to_json()  # rendered only when the button is clicked (deferred), then cached
 d2.download_button(t("rk_download_png"), lambda: png.spec_png(spec), file_name=f"ranking_{metric}_{rep.as_of}_{lang()}.png",

@@ -34,23 +34,27 @@ if not province.empty:
     right.write(t("wv_counts", surplus=int(counts.get("surplus", 0)), balance=int(counts.get("balance", 0)),
                   overspend=int(counts.get("overspend", 0))))
 
-f1, f2, f3 = st.columns([2, 2, 1])
-statuses = f1.multiselect(t("wv_filter_status"), ["surplus", "balance", "overspend"], format_func=bv.status_label, key="wv_status",
-                          placeholder=t("choose_options"))
-levels = f2.multiselect(t("wv_filter_level"), ["red", "orange", "green"], format_func=bv.level_label, key="wv_level",
-                        placeholder=t("choose_options"))
-search = f3.text_input(t("wv_search"), key="wv_search").strip()
-shown = cities
-if statuses:
-    shown = shown[shown["status"].isin(statuses)]
-if levels:
-    shown = shown[shown["warning_level"].isin(levels)]
-if search:
-    shown = shown[shown["name_zh"].str.contains(search, regex=False) | shown["name_en"].str.contains(search, case=False, regex=False)
-                  | shown["region"].str.contains(search, case=False, regex=False)]
-if shown.empty:
-    st.info(t("wv_none"))
-else:
+
+@st.fragment
+def city_cards() -> None:
+    """Filters and cards: a filter change reruns only this part, not the province header above."""
+    f1, f2, f3 = st.columns([2, 2, 1])
+    statuses = f1.multiselect(t("wv_filter_status"), ["surplus", "balance", "overspend"], format_func=bv.status_label,
+                              key="wv_status", placeholder=t("choose_options"), select_all=False)
+    levels = f2.multiselect(t("wv_filter_level"), ["red", "orange", "green"], format_func=bv.level_label, key="wv_level",
+                            placeholder=t("choose_options"), select_all=False)
+    search = f3.text_input(t("wv_search"), key="wv_search").strip()
+    shown = cities
+    if statuses:
+        shown = shown[shown["status"].isin(statuses)]
+    if levels:
+        shown = shown[shown["warning_level"].isin(levels)]
+    if search:
+        shown = shown[shown["name_zh"].str.contains(search, regex=False) | shown["name_en"].str.contains(search, case=False, regex=False)
+                      | shown["region"].str.contains(search, case=False, regex=False)]
+    if shown.empty:
+        st.info(t("wv_none"))
+        return
     cards.show_grid(shown)  # each card is an in-session link to its city page (no reload, sign-in kept)
     labels = dict(zip(shown["region"], shown[name_col()]))
     c1, c2 = st.columns([3, 1])

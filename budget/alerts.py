@@ -176,8 +176,17 @@ def _reason(row, drivers: list[dict], contribs: list[dict], projects: list[str],
                         f"nowcast attribution: {g} adds {c['value']:.1f} (10^4 t) against the same months last year")
     if isinstance(row.run_out_month, str) and row.run_out_month:
         y, mo = int(row.run_out_month[:4]), int(row.run_out_month[5:7])
-        tail.append(f"按当前趋势预计{y}年{mo}月用尽年度预算" if zh else
-                    f"at the current trend the annual budget runs out in {span_label(mo, 'en').split('–')[-1]} {y}")
+        mon = span_label(mo, "en").split("–")[-1]
+        over = float(getattr(row, "used", float("nan"))) - float(getattr(row, "budget", float("nan")))
+        if (y, mo) <= (int(row.year), int(row.month)):  # the tense follows the facts: already gone, maybe already over
+            if over > 0:
+                tail.append(f"年度预算已于{y}年{mo}月用尽，目前已超出 {over:,.0f} 万吨" if zh else
+                            f"the annual budget ran out in {mon} {y} and is already exceeded by {over:,.0f} (10k t)")
+            else:
+                tail.append(f"年度预算已于{y}年{mo}月用尽" if zh else f"the annual budget ran out in {mon} {y}")
+        else:
+            tail.append(f"按当前趋势预计{y}年{mo}月用尽年度预算" if zh else
+                        f"at the current trend the annual budget runs out in {mon} {y}")
     if projects:
         tail.append(("单列项目：" if zh else "separately-listed project: ") + ("、" if zh else ", ").join(projects))
     text = parts[0] + "".join(parts[1:])

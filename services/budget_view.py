@@ -26,7 +26,9 @@ def require_report(path: str, version: str, year: int | None = None, as_of: str 
     try:
         return report(path, version, year, as_of)
     except ValueError as exc:
-        st.warning(t("bv_no_status", err=str(exc)))
+        from services.empty_states import explain
+
+        st.warning(explain(exc))  # why the page is empty, and what to do
         st.stop()
         raise
 

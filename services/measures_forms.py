@@ -26,6 +26,14 @@ def _regions(rep, scope: str | None) -> list[str]:
     return [scope] if scope in cities else ([] if scope else cities)
 
 
+def _indicator_names(path: str) -> dict[str, str]:
+    from services import data
+    from services.i18n import name_col
+
+    inds = data.indicators(path, data.data_version(path))
+    return dict(zip(inds["code"], inds[name_col()])) if len(inds) else {}
+
+
 def add_measure_form(path: str, rep, names: dict, scope: str | None) -> None:
     st.markdown(f"**{t('ms_add')}**")
     regions = _regions(rep, scope)
@@ -46,7 +54,9 @@ def add_measure_form(path: str, rep, names: dict, scope: str | None) -> None:
     reduction = c[0].number_input(t("ms_col_reduction"), min_value=0.0, value=0.0, step=10.0, key="ms_add_reduction")
     cost = c[1].number_input(t("ms_col_cost"), min_value=0.0, value=0.0, step=100.0, key="ms_add_cost")
     basis = c[2].text_input(t("ms_basis"), key="ms_add_basis")
-    indicator = c[3].text_input(t("ms_col_indicator"), key="ms_add_indicator")
+    inds = _indicator_names(path)  # a picker of the catalog's indicators by name, not a box for internal codes
+    indicator = c[3].selectbox(t("ms_col_indicator"), [None, *inds], key="ms_add_indicator",
+                               format_func=lambda k: t("fu_no_indicator") if k is None else inds[k])
     if st.button(t("ms_add_button"), key="ms_add_go", type="primary"):
         if run_action(ms.add_measure, path, region=region, title=title, instrument=code, owner=owner, start=start, end=end,
                       reduction=reduction, contact=contact or None, basis=basis or None, cost=cost or None,
@@ -170,7 +180,17 @@ def applications_section(path: str, rep, reg: dict, names: dict, scope: str | No
                                  format_func=lambda i: "—" if i is None else own.set_index("project_id").loc[i, "name"])
         amount = c[3].number_input(t("ms_amount"), min_value=0.0, value=0.0, key="ms_ap_amount")
         reason = c[4].text_input(t("ms_reason"), key="ms_ap_reason")
-        if st.button(t("ms_apply_button"), key="ms_ap_go"):
+        same = apps[(apps["region"] == region) & (apps["kind"] == kind) & (apps["year"].astype(int) == int(rep.year))
+                    & (apps["status"] == "pending")] if len(apps) else apps
+        confirmed = True
+        if len(same):  # flagged before anything is stored: the same city, kind and year already waits for review
+            st.warning(t("fu_dup_app", n=len(same), ids="、".join(str(int(i)) for i in same["application_id"]),
+                         amounts="、".join(f"{a:,.0f}" for a in same["amount"])))
+            confirmed = st.checkbox(t("fu_dup_confirm"), key="ms_ap_dup_ok")
+        clicked = st.button(t("ms_apply_button"), key="ms_ap_go")
+        if clicked and not confirmed:
+            st.error(t("fu_dup_refused"))
+        elif clicked:
             if run_action(ms.submit_application, path, kind=kind, region=region, year=rep.year, amount=amount, reason=reason,
                           project_id=project, path_for_check=path):
                 st.rerun()

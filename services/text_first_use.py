@@ -188,3 +188,39 @@ TEXT.update({
     "fu_screen_link": ("打开会议大屏（1920×1080）", "Open the meeting-room screen (1920×1080)"),
     "fu_back": ("返回晴雨表", "Back to the weather vane"),
 })
+TEXT.update({
+    # empty states
+    "fu_empty_no_year": ("晴雨表为空：数据最新到 {year} 年，而预算方案覆盖 {a}–{b} 年，{year} 年没有预算可对照。",
+                         "The weather vane is empty: the data reaches {year}, but the budget plan covers {a}–{b}, so {year} has no budget to measure against."),
+    "fu_empty_plan_later": ("请在“碳预算编制”页编制并批准一个从 {year} 年起的方案（规划年份如 {year}-{end}），或在 {a} 年的月度数据上传后再查看。",
+                            "Draft and approve a plan starting in {year} on the Budget plan page (plan years e.g. {year}-{end}), "
+                            "or come back once monthly data for {a} is uploaded."),
+    "fu_empty_plan_earlier": ("请在“碳预算编制”页编制并批准覆盖 {year} 年的方案。", "Draft and approve a plan covering {year} on the Budget plan page."),
+    "fu_empty_no_plan": ("晴雨表为空：尚无已批准的预算方案。请在“碳预算编制”页编制并批准方案（管理员），之后各地区的执行情况即显示在此。",
+                         "The weather vane is empty: no budget plan has been approved yet. An admin drafts and approves one on the "
+                         "Budget plan page; every region's execution then shows here."),
+    "fu_empty_no_data": ("晴雨表为空：仓库中尚无月度用电数据。请由分析人员在“数据上传”页上传（可先下载模板）。",
+                         "The weather vane is empty: the warehouse holds no monthly electricity data yet. An analyst uploads it on the "
+                         "Upload data page (templates there)."),
+})
+TEXT.update({
+    "fu_region_case": ("地址中的地区代码“{given}”已按“{code}”（{name}）打开。", "The address's region code “{given}” was opened as “{code}” ({name})."),
+    "fu_region_unknown": ("没有代码为“{given}”的地区：地址中的地区代码有误。", "There is no region with the code “{given}”: the address has a wrong region code."),
+    "fu_region_pick": ("请从下列地区中选择：", "Choose one of these regions:"),
+})
+TEXT.update({
+    "fu_no_change": ("持平", "no change"),
+    "fu_over_in_band": ("超出预算（在 ±3% 容差内）", "Over budget (within the ±3% band)"),
+})
+TEXT.update({
+    "fu_no_indicator": ("（不指定）", "(none)"),
+    "fu_dup_app": ("注意：该城市本年度已有 {n} 份同类申请待审核（编号 {ids}，数量 {amounts} 万吨）。重复提交会被分别审核。",
+                   "Note: this city already has {n} application(s) of this kind for this year waiting for review (no. {ids}, "
+                   "amounts {amounts} (10k t)). A repeat would be reviewed separately."),
+    "fu_dup_confirm": ("确认这是另一份申请，仍然提交", "This is another application: submit it anyway"),
+    "fu_dup_refused": ("未提交：同类申请已在审核中。如确为另一份申请，请先勾选确认。",
+                       "Not submitted: the same kind of application is already waiting. Tick the confirmation if this is another one."),
+})
+TEXT.update({
+    "fu_drop_limit": ("单个文件不超过 200 MB", "Limit 200 MB per file"),
+})

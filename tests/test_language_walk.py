@@ -27,12 +27,15 @@ RAW_IDENTIFIERS = {"region", "period", "indicator", "kind", "value", "old", "new
                    "problem_en", "problem_zh", "fix_en", "fix_zh", "year_from", "year_to", "co2_per_unit", "factor_unit",
                    "source", "batch_id", "created_at", "created_by", "origin", "source_name", "status", "note",
                    "loaded", "partial", "rolled_back", "statistical", "estimated", "projected", "upload", "demo",
-                   "accounting", "nowcast", "system", "unit", "March", "May", "Choose", "options", "Drag", "Browse"}
+                   "accounting", "nowcast", "system", "unit", "March", "May", "Choose", "options", "Drag", "Browse",
+                   "Select", "all", "Upload", "empty"}
 #: ASCII words that are fine in the Chinese UI: standard abbreviations, product and format names, unit symbols
 ALLOWED_ASCII = {"CO", "MAPE", "APE", "LightGBM", "CSV", "PNG", "PDF", "Excel", "XLSX", "xlsx", "csv", "SHA", "GDP",
                  "MB", "GJ", "TJ", "tC", "GB", "T", "m", "MWh", "kWh", "A", "B", "Q", "LMDI", "YYYY", "MM", "Qn",
                  "Carbon", "Monitor"}  # Carbon Monitor: the name of a data source
 NAN = re.compile(r"(?<![A-Za-z])(nan|NaN|None|NaT|<NA>|null|undefined)(?![A-Za-z])")
+#: Streamlit or Python internals that must never reach the screen (issue 22: a DeltaGenerator docstring under a heading)
+INTERNALS = re.compile(r"DeltaGenerator|docstring|Traceback \(most recent|streamlit\.|object at 0x|dtype: |Name: \w+, dtype")
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 PAGES = ["weather", "city", "rankings", "alerts", "overview", "accuracy", "upload", "batches"]
 UPLOAD = ("地区,时期,指标,数值,单位\n钢城市,2026-10,全社会用电量,4.2,亿千瓦时\n石岭市,2026-05,原煤消费量,1500000,吨\n"
@@ -102,7 +105,7 @@ def _temporal_axes(spec: dict) -> list[dict]:
 
 def screen(at: AppTest) -> dict[str, list]:
     """texts (words on screen), headers (table column names), cells (table cells), charts (specs)."""
-    got = {"texts": [], "headers": [], "cells": [], "charts": [], "chart_cells": []}
+    got = {"texts": [], "headers": [], "cells": [], "charts": [], "chart_cells": [], "internals": []}
 
     def node_walk(node):
         children = getattr(node, "children", None)
@@ -129,6 +132,16 @@ def screen(at: AppTest) -> dict[str, list]:
                     if frame[col].dtype == object:
                         got["chart_cells"] += [v for v in frame[col].tolist() if isinstance(v, str)]
             return
+        if kind in ("help_info", "doc_string", "help", "exception"):  # internals printed on the page (a bare expression)
+            got["internals"].append(f"{kind}: {str(proto)[:80]!r}")
+            return
+        if kind == "multiselect":  # Streamlit's English defaults in the list: a placeholder and a "Select all" row
+            if not getattr(proto, "placeholder", ""):
+                got["internals"].append(f"multiselect {getattr(proto, 'label', '')!r} left to the default placeholder 'Choose options'")
+            if getattr(proto, "select_all", 0):
+                got["internals"].append(f"multiselect {getattr(proto, 'label', '')!r} offers Streamlit's English 'Select all'")
+        if kind in ("selectbox",) and getattr(proto, "index", 0) < 0 and not getattr(proto, "placeholder", ""):
+            got["internals"].append(f"selectbox {getattr(proto, 'label', '')!r} left to the default placeholder 'Choose an option'")
         if kind == "tab":
             got["texts"].append(str(proto.label) if hasattr(proto, "label") else "")
         for field in ("label", "body", "help", "placeholder", "delta", "caption"):
@@ -148,7 +161,7 @@ def screen(at: AppTest) -> dict[str, list]:
 def problems(at: AppTest, lang: str, data_words: set[str]) -> list[str]:
     """Every wrong-language word or nan/None on screen, as 'where: what'."""
     got = screen(at)
-    bad = []
+    bad = [f"raw internals on screen: {x}" for x in got["internals"]]
     texts = [_strip_markup(x) for x in got["texts"]] + got["headers"] + [x for x in got["chart_cells"]]
     cells = [v for _, v in got["cells"]]
     for col, v in got["cells"]:
@@ -157,6 +170,8 @@ def problems(at: AppTest, lang: str, data_words: set[str]) -> list[str]:
     for text in texts + [str(v) for v in cells if isinstance(v, str)]:
         if NAN.search(text):
             bad.append(f"nan/None shown: {text[:120]!r}")
+        if INTERNALS.search(text):
+            bad.append(f"raw internals on screen: {text[:120]!r}")
     for header in got["headers"]:
         if header in RAW_IDENTIFIERS or re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", header):
             bad.append(f"raw column header: {header!r}")
@@ -321,3 +336,13 @@ def test_the_walk_catches_what_it_promises():
     assert "English in the Chinese UI" in zh and "loaded" in zh
     en = "\n".join(problems(at, "en", set()))
     assert "Chinese in the English UI" in en
+    at = AppTest.from_string(  # internals and widget defaults (issue 22)
+        "import streamlit as st\n"
+        "st.write(st.container())\n"
+        "st.multiselect('城市', ['甲', '乙'])\n"
+        "st.caption('<NA> 与 NaT')\n")
+    at.run()
+    zh = "\n".join(problems(at, "zh", set()))
+    assert "raw internals on screen: help_info" in zh  # the DeltaGenerator docstring
+    assert "Choose options" in zh and "Select all" in zh
+    assert "nan/None shown" in zh
