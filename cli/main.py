@@ -160,8 +160,14 @@ def main(argv: list[str] | None = None) -> int:
 
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)  # no control or bidi characters reach the terminal
+    from cli.common import refused
+    from intake.text_policy import TextRefused
+    from reports.render_worker import RenderError
+
     try:
         return args.func(args)
+    except (TextRefused, RenderError) as exc:  # text refused at the door, a renderer that failed: exit 1, both languages
+        return refused(exc)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
