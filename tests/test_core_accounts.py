@@ -1,0 +1,105 @@
+"""The dynamic adjustment rule (budget/adjustment_rule.py) on cities worked out by hand: ±3% no change, overspend
+deducted up to 5% of next year's budget with the rest carried as a debt, surplus carried up to 3% of this year's
+budget and within the reserve, a major project exempt, a debt repaid by a later surplus or balance, no data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from budget import adjustment_rule as R
+
+CITIES = pd.DataFrame([
+    # region, budget, accounted, next_budget, major_project, debt_in
+    ("A", 1000.0, 1100.0, 1000.0, False, 0.0),     # +10%: wants 100, cap 50 → −50, 50 owed
+    ("B", 1000.0, 1020.0, 1000.0, False, 0.0),     # +2%: no change
+    ("C", 1000.0, 900.0, 800.0, False, 0.0),       # −10%: wants 100, cap 30 → +30
+    ("D", 1000.0, 1100.0, 1000.0, True, 0.0),      # +10% with a major project: exempt
+    ("E", 1000.0, 1040.0, 2000.0, False, 0.0),     # +4%: −40 (cap 100)
+    ("F", 1000.0, np.nan, 1000.0, False, 5.0),     # no accounted emissions: no data, the debt stays
+    ("G", 1000.0, 1100.0, np.nan, False, 0.0),     # no next budget
+    ("H", 1000.0, 900.0, 1000.0, False, 20.0),     # surplus 30 (capped) pays the debt 20 → +10
+    ("I", 1000.0, 900.0, 1000.0, False, 50.0),     # surplus 30 pays part of the debt 50 → −20
+    ("J", 1000.0, 1000.0, 1000.0, False, 80.0),    # balance with a debt 80: −50, 30 still owed
+    ("K", 0.0, 10.0, 1000.0, False, 0.0),          # no budget: no data
+    ("L", 1000.0, 1030.0, 1000.0, False, 0.0),     # exactly +3%: no change (edge included)
+], columns=["region", "budget", "accounted", "next_budget", "major_project", "debt_in"])
+
+
+def test_propose_by_hand():
+    out = R.propose(CITIES).set_index("region")
+    assert out["adjustment_kind"].to_dict() == {
+        "A": "deduction", "B": "none", "C": "carryover", "D": "exempt", "E": "deduction", "F": "no_data",
+        "G": "no_next_budget", "H": "carryover", "I": "deduction", "J": "deduction", "K": "no_data", "L": "none"}
+    assert out["adjustment"].to_dict() == {"A": -50.0, "B": 0.0, "C": 30.0, "D": 0.0, "E": -40.0, "F": 0.0, "G": 0.0,
+                                           "H": 10.0, "I": -20.0, "J": -50.0, "K": 0.0, "L": 0.0}
+    assert out["debt"].to_dict() == {"A": 50.0, "B": 0.0, "C": 0.0, "D": 0.0, "E": 0.0, "F": 5.0, "G": 0.0, "H": 0.0,
+                                     "I": 0.0, "J": 30.0, "K": 0.0, "L": 0.0}
+    assert out["capped"].to_dict() == {"A": True, "B": False, "C": True, "D": False, "E": False, "F": False,
+                                       "G": False, "H": False, "I": False, "J": True, "K": False, "L": False}
+    assert out.loc["A", "proposed_next_budget"] == 950.0 and out.loc["C", "proposed_next_budget"] == 830.0
+    assert np.isnan(out.loc["G", "proposed_next_budget"]) and out.loc["B", "proposed_next_budget"] == 1000.0
+    assert out.loc["A", "deviation"] == pytest.approx(0.1) and np.isnan(out.loc["K", "deviation"])
+    assert list(R.propose(CITIES).columns) == ["region", "deviation", "adjustment_kind", "adjustment",
+                                              "proposed_next_budget", "capped", "debt", "reason_zh", "reason_en"]
+
+
+def test_reasons_word_for_word():
+    out = R.propose(CITIES).set_index("region")
+    assert out.loc["B", "reason_zh"] == "偏差 +2.0%，在 ±3% 容差内，不作调整"
+    assert out.loc["B", "reason_en"] == "Deviation +2.0%, within the ±3% tolerance: no change"
+    assert out.loc["E", "reason_zh"] == "超支 +4.0%，超过 3%：下一年预算扣减 40.00 万吨"
+    assert out.loc["E", "reason_en"] == "Overspend +4.0%, beyond 3%: next year's budget reduced by 40.00 (10^4 t)"
+    assert out.loc["A", "reason_en"].startswith(
+        "Overspend +10.0%, beyond 3%: next year's budget reduced by 50.00 (10^4 t) (capped at 5% of next year's budget)")
+    assert out.loc["C", "reason_zh"] == "盈余 -10.0%，超过 3%：结转 30.00 万吨至下一年（受结转上限或储备余额限制）"
+    assert out.loc["J", "reason_zh"].startswith("偏差 +0.0%，偿还以前年度欠账：下一年预算扣减 50.00 万吨（已达上限：下一年预算的 5%）")
+    assert "尚欠 30.00 万吨" in out.loc["J", "reason_zh"] and "30.00 (10^4 t) still owed" in out.loc["J", "reason_en"]
+    assert out.loc["D", "reason_zh"] == "超支 +10.0%，但承担经批准的单列重大项目：免于扣减，转入项目全生命周期评估"
+    assert out.loc["G", "reason_en"] == "No budget for next year yet: nothing to adjust"
+    assert out.loc["F", "reason_zh"] == "缺少核算排放或预算，无法决算"
+
+
+def test_the_reserve_limits_carry_overs_and_deductions_feed_it():
+    c = CITIES[CITIES["region"].isin(["C", "H"])]
+    out = R.propose(c, reserve_next=12.0).set_index("region")
+    # 30 + 10 wanted, 12 available: both scaled by 0.3 and floored to the cent
+    assert out["adjustment"].to_dict() == {"C": 9.0, "H": 3.0} and out["capped"].all()
+    with_deduction = R.propose(CITIES[CITIES["region"].isin(["A", "C"])], reserve_next=0.0).set_index("region")
+    assert with_deduction["adjustment"].to_dict() == {"A": -50.0, "C": 30.0}     # A's 50 pays C's 30
+    tight = R.propose(CITIES[CITIES["region"].isin(["E", "C"])], reserve_next=-100.0).set_index("region")
+    assert tight.loc["C", "adjustment"] == 0.0 and tight.loc["C", "capped"]
+    free = R.propose(c, reserve_next=0.0, rule={"keep_five_year_total": False}).set_index("region")
+    assert free["adjustment"].to_dict() == {"C": 30.0, "H": 10.0}
+
+
+def test_a_provinces_own_rule():
+    out = R.propose(CITIES, rule={"no_change_band": 0.05, "deduction_cap_share": 0.2, "carryover_cap_share": 0.5,
+                                  "major_project_exempt": False, "debt": "write_off",
+                                  "deduction_share": 0.5}).set_index("region")
+    assert out.loc["E", "adjustment_kind"] == "none"                     # +4% inside ±5%
+    assert out.loc["A", "adjustment"] == -50.0 and not out.loc["A", "capped"]   # half of 100, cap 200
+    assert out.loc["D", "adjustment_kind"] == "deduction" and out.loc["D", "adjustment"] == -50.0
+    assert out.loc["C", "adjustment"] == 100.0 and not out.loc["C", "capped"]
+    assert out.loc["J", "adjustment"] == -80.0 and out.loc["J", "debt"] == 0.0
+    tight = R.propose(CITIES[CITIES["region"] == "J"], rule={"debt": "write_off"}).iloc[0]
+    assert tight["adjustment"] == -50.0 and tight["debt"] == 0.0         # the rest written off
+    assert R.rule_from(None) == R.RULE and R.rule_from({}) == R.RULE
+    assert R.rule_from({"adjust.no_change_band": 0.04, "other": 1})["no_change_band"] == 0.04
+    assert R.RULE == {"no_change_band": 0.03, "deduction_share": 1.0, "deduction_cap_share": 0.05,
+                      "carryover_cap_share": 0.03, "major_project_exempt": True, "keep_five_year_total": True,
+                      "debt": "carry"}
+    assert R.rule_text({"no_change_band": 0.04}, "en")[0] == "Within ±4% (edges included): no change;"
+    assert R.rule_text(None, "zh")[2] == "超出扣减上限的部分作为欠账结转至下一年度决算继续扣减；"
+    assert R.rule_text({"debt": "write_off", "major_project_exempt": False, "keep_five_year_total": False}, "en")[2:] == [
+        "Overspend beyond the deduction cap is written off;",
+        "Surplus beyond 3%: carried over to next year, at most 3% of this year's budget and within next year's "
+        "provincial reserve;", "No exception for separately-listed projects;",
+        "Adjustments change the province total and need higher approval."]
+
+
+def test_ledger_moves_deductions_first():
+    moves = R.ledger_moves({"A": -50.0, "C": 30.0, "B": 0.001, "D": 10.0}, {"C": 10.0, "D": 10.0, "E": 5.0})
+    assert moves == [("transfer", "A", 50.0), ("transfer", "E", 5.0), ("reserve_release", "C", 20.0)]
+    assert R.ledger_moves({"A": -50.0, "C": 30.0}, {}, keep_five_year_total=False) == [
+        ("adjustment", "A", -50.0), ("adjustment", "C", 30.0)]
