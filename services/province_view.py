@@ -83,11 +83,18 @@ def run(path: str, action: str, *args: str) -> actions.ActionResult:
     return _result(*actions._cli(path, *args, "--user", user, "--json"))
 
 
-def say(result: actions.ActionResult, done: str) -> None:
+def say(result: actions.ActionResult, done: str, reset: tuple = (), remember: tuple | None = None) -> None:
+    """A write's outcome: done → the page is drawn again on the new state with ``done`` on top (the form's
+    ``reset`` keys cleared; ``remember`` = (session key, value) kept for the next run, e.g. a folder to offer
+    for download); refused → the reason in place, the form keeps its values."""
+    from services.freshness import after_write, refused
+
     if result.ok:
-        st.success(done)
+        if remember:
+            st.session_state[remember[0]] = remember[1]
+        after_write(done, reset=reset)
     else:
-        st.error(t("pv_refused", msg=result.message_zh if lang() == "zh" else result.message_en))
+        refused(t("pv_refused", msg=result.message_zh if lang() == "zh" else result.message_en))
 
 
 def label(key: str) -> str:
@@ -194,6 +201,10 @@ def zip_folder(folder: str) -> bytes:
             if p.is_file():
                 z.write(p, p.relative_to(root).as_posix())
     return buf.getvalue()
+
+
+def site_written(folder: str) -> bool:
+    return (Path(folder) / "index.html").is_file()
 
 
 def output_dir(path: str, kind: str, *parts: str) -> str:
