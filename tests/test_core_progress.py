@@ -105,7 +105,7 @@ def test_rank_change_from_the_previous_quarter_frame():
 
 def test_rank_change_from_previous_columns_of_the_progress_frame():
     p = _progress(CITIES)
-    p["previous_rank"] = [np.nan, 3, 1, 2, 4, 5]
+    p["previous_rank"] = [np.nan, 3, 1, 2, 4, np.nan]
     p["previous_deviation"] = [0.0, 0.9, -0.9, 0.5, 0.0, 0.0]   # ignored: deviation uses previous_rank
     p["previous_yoy_change"] = [0.0, 0.01, 0.05, 0.03, 0.02, np.nan]
     p["previous_p_overspend"] = np.nan                              # all missing: no p rank change

@@ -32,6 +32,7 @@ def test_defuse_sees_a_formula_behind_whitespace_and_control_characters():
     assert safe_text.defuse("\tabc") == "'\tabc"                  # a leading tab is itself a trigger
     assert safe_text.defuse("\tab") == "'\tab"
     assert safe_text.defuse("\r=1") == "'\n=1"                    # CR triggers, then becomes a newline
+    assert safe_text.defuse("\rabc") == "'\nabc"                  # a leading CR triggers whatever follows
     assert safe_text.defuse("\t-3") == "'\t-3"                    # a tab before a number: not a plain number
     assert safe_text.defuse("\x07=1") == "'=1"                    # the bell is removed, the formula remains
     assert safe_text.defuse("\x00\x1b=cmd") == "'=cmd"
@@ -60,6 +61,8 @@ def test_frames_and_csv_bytes_are_defused_cell_by_cell_and_by_column_name():
     assert out["s"].tolist() == ["-2", "'@x", " +1"]
     assert frame.columns[0] == "=bad" and frame.iloc[0, 0] == "=1+1"   # a copy: the input is untouched
     assert safe_text.defuse_frame(pd.DataFrame({0: ["=x"]})).columns.tolist() == [0]
+    mixed = safe_text.defuse_frame(pd.DataFrame({"m": ["=x", 5, None]}, dtype=object))   # text among numbers
+    assert mixed["m"].tolist()[:2] == ["'=x", 5]
     data = safe_text.to_csv_bytes(pd.DataFrame({"a": ["=2", "中"], "b": [1.5, 2.0]}))
     assert data == "\ufeffa,b\n'=2,1.5\n中,2.0\n".encode("utf-8")
     rows = safe_text.rows_csv_bytes([["城市", "=b"], [1, "-2"], ["+x", None]])
@@ -70,8 +73,8 @@ def test_write_csv_to_a_stream_and_to_standard_output(capsys):
     buf = io.StringIO()
     safe_text.write_csv(pd.DataFrame({"a": ["=1", "ok"]}), buf)
     assert buf.getvalue() == "a\n'=1\nok\n"
-    safe_text.write_csv(pd.DataFrame({"x": ["@y"]}), sep=";")
-    assert capsys.readouterr().out == "x\n'@y\n"
+    safe_text.write_csv(pd.DataFrame({"x": ["@y"], "z": [1]}), sep=";")
+    assert capsys.readouterr().out == "x;z\n'@y;1\n"
 
 
 def test_workbook_defuses_every_text_cell():
