@@ -80,3 +80,31 @@ def test_nothing_to_do_returns_the_input():
     out, log = reconcile(est, {"A": ["X"]})                  # unknown child: period left alone
     assert log == [] and out["value"].tolist() == [100.0, 40.0, 50.0]
     assert est["value"].tolist() == [100.0, 40.0, 50.0]      # the input is never modified
+
+
+def test_variance_floor_and_its_edges():
+    # P ±1e-5 (variance 1e-10), A of zero width (variance floor 1e-12): A takes 1e-12 / 1.01e-10 of the gap 10
+    rows = [("P", "2026-09", 100.0, 100.0, 100.0, 100.0 - 1e-5, 100.0 + 1e-5),
+            ("A", "2026-09", 90.0, 90.0, 90.0, 90.0, 90.0)]
+    out, _ = reconcile(_est(rows), {"P": ["A"]})
+    assert out.set_index("region").loc["A", "value"] == pytest.approx(90 + 10 / 101, abs=1e-9)
+    # B's band is infinite: it counts as certain (floor), not as infinitely uncertain
+    rows = BASE[:2] + [("B", "2026-09", 50.0, 45.0, 55.0, 44.0, math.inf)]
+    out, _ = reconcile(_est(rows), {"P": ["A", "B"]})
+    v = out.set_index("region")["value"]
+    assert v["A"] == pytest.approx(40 + 16 / 116 * 10, abs=1e-9) and v["B"] == pytest.approx(50.0, abs=1e-9)
+
+
+def test_every_parent_and_period_is_visited_and_known_children_add_up():
+    rows = [("P", "2026-08", 100.1234, 92.0, 108.0, 90.0, 110.0),               # A missing in August: skipped
+            ("P", "2026-09", 100.1234, 92.0, 108.0, 90.0, 110.0), ("A", "2026-09", 40.0, 37.0, 43.0, 36.0, 44.0),
+            ("A", "2026-11", 41.0, 38.0, 44.0, 37.0, 45.0)]                     # a period the parent does not have
+    known = pd.DataFrame({"region": ["C", "D"], "period": ["2026-09", "2026-09"], "value": [10.0, 20.5]})
+    out, log = reconcile(_est(rows), {"X": ["X"], "P": ["A", "C", "D"]}, known=known)
+    # the gap 100.1234 − (40 + 10 + 20.5) = 29.6234 is shared by A (16) and P (100)
+    d = 16 / 116 * 29.6234
+    assert log == [{"parent": "P", "period": "2026-09", "own": 100.123, "children_sum": 70.5,
+                    "reconciled": round(70.5 + d, 3)}]
+    v = out.set_index(["region", "period"])["value"]
+    assert v[("A", "2026-09")] == pytest.approx(40 + d) and v[("P", "2026-09")] == pytest.approx(70.5 + d)
+    assert v[("P", "2026-08")] == 100.1234 and v[("A", "2026-11")] == 41.0
