@@ -93,8 +93,43 @@ MODULES: dict[str, list[str]] = {
 }
 
 # Survivors that no test can kill because the mutant behaves exactly like the original, with the reason.
-# Key: mutmut's mutant name. Keep the reason specific: what makes the two programs equal.
+# Key: mutmut's mutant name (numbered per function: an edit of the function renumbers them, so re-check the
+# list after changing a module). Keep the reason specific: what makes the two programs equal.
 EQUIVALENT: dict[str, str] = {}
+
+
+def _same(reason: str, prefix: str, *numbers: int) -> None:
+    for n in numbers:
+        EQUIVALENT[f"{prefix}__mutmut_{n}"] = reason
+
+
+_same("rank(ascending=None): pandas sorts descending for any falsy value", "budget.rankings.x__rank", 2)
+_same("astype(None) of a numeric column is float64, as astype(float)", "budget.rankings.x__rank", 6)
+_same("previous ranks as float instead of Int64: cast to Int64 again before the subtraction",
+      "budget.rankings.x_rank_cities", 39, 56)
+_same("na_position='last' is sort_values' default", "budget.rankings.x_rank_cities", 82)
+_same("groupby sort order: cumcount() and transform('size') are aligned with the input rows",
+      "budget.schedule.x__last_years", 3, 5, 8, 12, 14, 17)
+_same("merge on region and year: the chosen frame has only those columns, the common ones",
+      "budget.schedule.x_seasonal_pattern", 63, 65)
+_same("a chosen year is complete, so unstack already gives the month columns 1..12 in order",
+      "budget.schedule.x_seasonal_pattern", 71)
+_same("the values are float already (monthly_frame casts them)", "budget.schedule.x_seasonal_pattern", 91)
+_same("axis=0 / nan=0.0 are numpy's defaults", "budget.schedule.x_seasonal_pattern", 140, 144, 152)
+_same("np.errstate only silences warnings", "budget.schedule.x_seasonal_pattern", 162, 163, 164, 165)
+_same("each row of the mean already sums to 1: dividing or multiplying by 1", "budget.schedule.x_seasonal_pattern", 193)
+_same("the dict already lists the columns in that order", "budget.schedule.x_seasonal_pattern", 216, 218)
+_same("an array of str: tolist() gives the same Python strings", "budget.schedule.x_seasonal_pattern", 226, 228)
+_same("np.arange of ints is int64 on the 64-bit platforms the project runs on",
+      "budget.schedule.x_seasonal_pattern", 238, 241)
+_same("itertuples(index=None) yields no index, like index=False", "nowcast.reconcile.x_reconcile", 12)
+_same("ok = None is as false as ok = False for the `if not ok` after it", "nowcast.reconcile.x_reconcile", 47)
+_same("defuse() returns a non-text column name unchanged", "reports.safe_text.x_defuse_frame", 9)
+_same("CRLF is the csv module's default line terminator", "reports.safe_text.x_rows_csv_bytes", 6)
+_same("codec names are case-insensitive", "reports.safe_text.x_rows_csv_bytes", 11)
+_same("codec names are case-insensitive", "reports.safe_text.x_to_csv_bytes", 6)
+_same("to_csv(index=None) writes no index, like index=False", "reports.safe_text.x_to_csv_bytes", 2)
+_same("to_csv(index=None) writes no index, like index=False", "reports.safe_text.x_write_csv", 2)
 
 
 def ensure_mutmut() -> None:
@@ -147,51 +182,91 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
 SAMPLES = {1: [], 2: ["*__mutmut_*[02468]"], 5: ["*__mutmut_*[05]"], 10: ["*__mutmut_*0"]}
 
 
-def run_module(module: str, tests: list[str], verbose: bool, head: bool = False, sample: int = 1) -> dict:
+_DIFFS = """
+import json, sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+out = {}
+for name in json.loads(sys.stdin.read()):
+    try:
+        out[name] = get_diff_for_mutant(name)
+    except Exception as e:  # a diff is for reading only
+        out[name] = f"(no diff: {e})"
+print(json.dumps(out))
+"""
+
+
+def survivor_diffs(work: Path, env: dict, names: list[str]) -> dict[str, str]:
+    """mutmut's diff of each mutant (in one process: ``mutmut show`` per mutant costs a start-up each)."""
+    if not names:
+        return {}
+    proc = subprocess.run([sys.executable, "-c", _DIFFS], cwd=work, env=env, input=json.dumps(names),
+                          capture_output=True, text=True)
+    try:
+        raw = json.loads(proc.stdout)
+    except ValueError:
+        raw = {n: f"(no diff: {proc.stderr[-300:]})" for n in names}
+    return {n: "\n".join(line for line in raw.get(n, "").splitlines() if not line.startswith(("---", "+++")))
+            for n in names}
+
+
+def workdir(module: str) -> Path:
+    return OUT / module.replace("/", "__").removesuffix(".py")
+
+
+def run_module(module: str, tests: list[str], keep: bool, head: bool = False, sample: int = 1) -> dict:
     missing = [t for t in tests if not (ROOT / t).exists()]
     tests = [t for t in tests if (ROOT / t).exists()]
     if not tests:
         return {"module": module, "error": "no covering test file exists", "seconds": 0.0, "missing_tests": missing}
     work = scratch_copy(module, tests, head)
-    env = {k: v for k, v in os.environ.items() if k not in ("CARBON_BUDGET_DB",)}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     t0 = time.perf_counter()
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", "1", *SAMPLES[sample]]
-    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, cwd=work, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
         out, err = proc.communicate()
     except BaseException:  # Ctrl-C: stop mutmut and its forked workers (its own process group), then re-raise
         os.killpg(proc.pid, signal.SIGTERM)
         raise
-    proc.stdout, proc.stderr = out, err
     seconds = time.perf_counter() - t0
-    (work / "mutmut.log").write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr, encoding="utf-8")
+    (work / "mutmut.log").write_text(out + "\n--- stderr ---\n" + err, encoding="utf-8")
+    (work / "run.json").write_text(json.dumps({"seconds": seconds, "sample": sample, "missing_tests": missing,
+                                               "exit": proc.returncode}), encoding="utf-8")
+    result = collect(module)
+    if not keep and "error" not in result:
+        shutil.rmtree(work / "mutants", ignore_errors=True)
+    return result
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("CARBON_BUDGET_DB",)}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def collect(module: str) -> dict:
+    """The result of the last run for ``module`` from mutmut's files in its scratch folder."""
+    work = workdir(module)
+    run = json.loads((work / "run.json").read_text(encoding="utf-8")) if (work / "run.json").exists() else {}
+    seconds, sample, missing = run.get("seconds", 0.0), run.get("sample", 1), run.get("missing_tests", [])
+    log = (work / "mutmut.log").read_text(encoding="utf-8") if (work / "mutmut.log").exists() else ""
     meta = work / "mutants" / (module + ".meta")
     if not meta.exists():
-        tail = (proc.stdout + proc.stderr)[-3000:]
-        return {"module": module, "error": f"mutmut produced no results (exit {proc.returncode}); see {work}/mutmut.log\n{tail}",
-                "seconds": seconds, "missing_tests": missing}
+        return {"module": module, "error": f"mutmut produced no results (exit {run.get('exit')}); see "
+                f"{work}/mutmut.log\n{log[-3000:]}", "seconds": seconds, "missing_tests": missing}
     all_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
     codes = {k: v for k, v in all_codes.items() if v is not None}
     if not codes or (sample == 1 and len(codes) < len(all_codes)):
-        tail = (proc.stdout + proc.stderr)[-3000:]
-        return {"module": module, "error": f"mutmut did not check the mutants (exit {proc.returncode}); see "
-                f"{work}/mutmut.log\n{tail}", "seconds": seconds, "missing_tests": missing}
+        return {"module": module, "error": f"mutmut did not check the mutants (exit {run.get('exit')}); see "
+                f"{work}/mutmut.log\n{log[-3000:]}", "seconds": seconds, "missing_tests": missing}
     by_status: dict[str, list[str]] = {}
-    for name, code in sorted(codes.items()):
-        by_status.setdefault(STATUS.get(code, "suspicious" if code is not None else "not checked"), []).append(name)
+    for name, code in sorted(codes.items(), key=lambda kv: (kv[0].rsplit("_", 1)[0], int(kv[0].rsplit("_", 1)[1]))):
+        by_status.setdefault(STATUS.get(code, "suspicious"), []).append(name)
     survivors = by_status.get("survived", []) + by_status.get("no tests", [])
-    diffs = {}
-    for name in survivors:
-        shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, env=env,
-                               capture_output=True, text=True)
-        diffs[name] = "\n".join(line for line in shown.stdout.splitlines()[1:] if not line.startswith(("---", "+++")))
+    diffs = survivor_diffs(work, _env(), survivors)
     killed = len(by_status.get("killed", [])) + len(by_status.get("timeout", []))
     counted = killed + len(survivors)
     equivalent = [n for n in survivors if n in EQUIVALENT]
-    if not verbose:
-        shutil.rmtree(work / "mutants", ignore_errors=True)
     return {
         "module": module, "seconds": seconds, "missing_tests": missing, "total": len(codes), "generated": len(all_codes),
         "sample": sample, "killed": killed,
@@ -247,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
                          "the working tree: for a tree where others' unfinished edits break the tests")
     ap.add_argument("--sample", type=int, choices=sorted(SAMPLES), default=1,
                     help="run a systematic 1-in-K sample of the mutants (by mutant number) instead of all of them")
-    ap.add_argument("--keep", action="store_true", help="keep mutmut's mutants/ folder (for `mutmut show/apply`)")
+    ap.add_argument("--keep", action="store_true", help="keep mutmut's mutants/ folder (for `mutmut show/apply`, "
+                                                         "or --report-only later)")
+    ap.add_argument("--report-only", action="store_true", help="print the last kept run of each module again")
     args = ap.parse_args(argv)
     if args.list:
         for m, t in MODULES.items():
@@ -260,9 +337,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     ensure_mutmut()
     results = []
+    if args.report_only:
+        modules = [m for m in modules if (workdir(m) / "mutants").exists()]
     for m in modules:
-        print(f"mutating {m} ...", flush=True)
-        r = run_module(m, args.tests or MODULES[m], verbose=args.keep, head=args.head, sample=args.sample)
+        print(f"{'reading' if args.report_only else 'mutating'} {m} ...", flush=True)
+        r = collect(m) if args.report_only else \
+            run_module(m, args.tests or MODULES[m], keep=args.keep, head=args.head, sample=args.sample)
         results.append(r)
         if "error" not in r:
             print(f"  {r['killed']}/{r['total']} killed ({r['rate']:.1%}) in {r['seconds']:.0f}s", flush=True)
