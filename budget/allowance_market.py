@@ -35,7 +35,7 @@ def price_signal(prices: pd.DataFrame, market: str, window: int) -> dict | None:
         mean = float((p["price"] * vol).sum() / vol.sum())
     else:
         mean = float(p["price"].mean())
-    return {"mean": mean, "n": len(p), "first": str(p["date"].iloc[0])[:10], "last": str(p["date"].iloc[-1])[:10]}
+    return {"mean": round(mean, 4), "n": len(p), "first": str(p["date"].iloc[0])[:10], "last": str(p["date"].iloc[-1])[:10]}
 
 
 def reserve_balance(ops: pd.DataFrame, year: int) -> float:

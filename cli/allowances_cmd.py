@@ -82,10 +82,10 @@ def cmd_compliance(args) -> int:
     f = allowances.compliance(args.db_path, args.year, on)
     if args.json:
         cols = ["code", "verified", "held", "surrendered", "balance", "shortfall", "status", "deadline"]
-        recs = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in f[cols].to_dict("records")]
+        recs = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in f[cols].round(3).to_dict("records")]
         print_json({"year": int(args.year), "units": recs})
     else:
-        defuse_frame(f).to_csv(sys.stdout, index=False)
+        defuse_frame(f.round(3)).to_csv(sys.stdout, index=False)
     return EXIT_OK
 
 

@@ -197,7 +197,7 @@ def compliance(db_path: str | os.PathLike, year: int, on: date | None = None) ->
         rules = rules_in_force(con, on)
         reg, yrs = _list(con)
         hold = store.holdings(con, year)
-    ver = yrs[(yrs["year"] == year) & yrs["verified"].astype(bool)].set_index("code")["co2"] * al.T_PER_WAN_T
+    ver = (yrs[(yrs["year"] == year) & yrs["verified"].astype(bool)].set_index("code")["co2"] * al.T_PER_WAN_T).round(3)
     f = hold[["code", "held", "surrendered"]].assign(verified=hold["code"].map(ver))
     f = al.compliance(f, year, rules["allowance.surrender_deadline"], on)
     return reg[["code", "name_zh", "name_en", "region", "sector", "market"]].merge(f, on="code", how="inner")

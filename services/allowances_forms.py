@@ -40,7 +40,7 @@ def surrender_form(path: str, year: int, comp: pd.DataFrame) -> None:
     if not auth.can(path, ANALYST) or comp.empty:
         return
     st.markdown(f"**{t('alw_surrender')}**")
-    open_ = comp[comp["balance"] > 0]
+    open_ = comp[comp["balance"] >= 1]   # at least one whole allowance left
     if open_.empty:
         return
     c = st.columns(3)

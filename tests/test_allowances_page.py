@@ -99,7 +99,7 @@ def test_an_analyst_records_a_surrender(wh, env_db):
     with db.connect(wh) as con:
         held = astore.holdings(con, 2025).set_index("code").loc["PW0301"]   # a long unit: allowances left after surrender
     at = _as("zh", "ana", "analyst")
-    assert "PW1001" not in at.selectbox(key="alw_sur_unit").options        # a short unit has nothing left to surrender
+    assert "PW1001" not in at.selectbox(key="alw_sur_unit").options        # a short unit has no whole allowance left
     at.selectbox(key="alw_sur_unit").set_value("PW0301")
     at.number_input(key="alw_sur_amount").set_value(1000.0)
     at.button(key="alw_sur_go").click().run()
