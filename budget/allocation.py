@@ -270,14 +270,15 @@ def horizontal(budget_by_year: Mapping[int, float], units: pd.DataFrame, method:
 def emitter_units(registry: pd.DataFrame, years: pd.DataFrame, city: str, before: int,
                   threshold: float = config.KEY_EMITTER_THRESHOLD,
                   history_years: int = config.PLAN_HISTORY_YEARS) -> pd.DataFrame:
-    """Key emitters of ``city`` at or above ``threshold`` (mean annual 万吨 CO2 of the last
-    ``history_years`` years before ``before``): unit, name_zh, name_en, sector, history, gdp (= mean
-    electricity use, the activity proxy)."""
+    """Key emitters of ``city`` at or above ``threshold`` (mean annual 万吨 CO2 of the last ``history_years`` years
+    before ``before``), and its local additions (``local_addition``, 地方增列) whatever their level: unit, name_zh,
+    name_en, sector, history, gdp (= mean electricity use, the activity proxy)."""
     reg = registry[registry["region"].astype(str) == str(city)]
     y = years[years["code"].isin(reg["code"]) & (years["year"] < before) & (years["year"] >= before - history_years)]
     agg = y.groupby("code").agg(history=("co2", "mean"), gdp=("elec", "mean")).reset_index()
     out = reg.merge(agg, on="code", how="inner").rename(columns={"code": "unit"})
-    out = out[out["history"] >= threshold]
+    local = out["local_addition"].fillna(False).astype(bool) if "local_addition" in out else False
+    out = out[(out["history"] >= threshold) | local]   # a local addition (地方增列) is allocated to below the threshold
     return out[["unit", "name_zh", "name_en", "sector", "history", "gdp"]].reset_index(drop=True)
 
 

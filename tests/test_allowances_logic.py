@@ -174,3 +174,13 @@ def test_buyback_cap_and_reserve_balance():
     assert am.reserve_balance(ops, 2025) == 85.0
     with pytest.raises(al.AllowanceError, match="reserve holds"):
         am.check_reserve_op(2025, "release", 86, 85.0)
+
+
+def test_horizontal_split_keeps_local_additions_below_the_threshold():
+    from budget.allocation import emitter_units
+
+    reg = pd.DataFrame({"code": ["big", "small", "added"], "name_zh": ["大", "小", "增"], "name_en": ["B", "S", "A"], "region": "X",
+                        "sector": "电力", "local_addition": [False, None, True]})
+    years = pd.DataFrame({"code": ["big", "small", "added"], "year": 2024, "co2": [30.0, 1.0, 1.5], "elec": [1.0, 1.0, 1.0]})
+    assert emitter_units(reg, years, "X", 2025, threshold=2.6)["unit"].tolist() == ["big", "added"]
+    assert emitter_units(reg.drop(columns=["local_addition"]), years, "X", 2025, threshold=2.6)["unit"].tolist() == ["big"]
