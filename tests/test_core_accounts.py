@@ -103,3 +103,55 @@ def test_ledger_moves_deductions_first():
     assert moves == [("transfer", "A", 50.0), ("transfer", "E", 5.0), ("reserve_release", "C", 20.0)]
     assert R.ledger_moves({"A": -50.0, "C": 30.0}, {}, keep_five_year_total=False) == [
         ("adjustment", "A", -50.0), ("adjustment", "C", 30.0)]
+
+
+# ---- five-year evaluation: indicator scores, weights, coverage, grades and ranks by hand ---------------------------
+from budget import evaluation as EV  # noqa: E402
+
+VALUES = pd.DataFrame([
+    # region, province?, total_completion, intensity_completion, budget_accuracy, alert_response_days,
+    # nowcast_mape, upload_on_time_share, capacity_coverage
+    ("A", False, 1.02, 0.9, 0.04, 105.0, 0.06, 0.75, 0.5),
+    ("B", False, 0.95, 1.3, np.nan, np.nan, 0.0, np.nan, np.nan),
+    ("C", False, 1.2, -0.1, 0.5, 10.0, 0.3, 0.0, 0.0),
+    ("P", True, np.nan, 0.5, np.nan, 200.0, np.nan, np.nan, np.nan),
+], columns=["region", "is_province", "total_completion", "intensity_completion", "budget_accuracy",
+            "alert_response_days", "nowcast_mape", "upload_on_time_share", "capacity_coverage"])
+ENTERED = pd.DataFrame({"region": ["A", "A", "A", "Z"], "indicator": ["coordination", "target_reasonableness",
+                                                                      "target_reasonableness", "coordination"],
+                        "score": [70.0, 10.0, 90.0, 1.0]})
+
+
+def test_evaluation_scores_by_hand():
+    s = EV.score(VALUES, ENTERED).set_index("region")
+    a = s.loc["A"]
+    # 2% over the total: 100 − 10 × 2; 90% of the intensity target; 4% off the budget: 100 − 5 × 4;
+    # 105 days: 100 × (180 − 105) / 150; MAPE 6%: 100 − 5 × 6; 75% on time; half the funds; entered 90 and 70
+    assert [a[f"score_{k}"] for k in EV.INDICATORS] == pytest.approx([80, 90, 80, 50, 70, 75, 90, 70, 50])
+    assert a["score"] == pytest.approx(0.25 * 80 + 0.2 * 90 + 0.1 * 80 + 0.1 * 50 + 0.05 * 70 + 0.05 * 75
+                                       + 0.1 * 90 + 0.1 * 70 + 0.05 * 50)          # = 76.75
+    assert a["coverage"] == pytest.approx(1.0) and a["grade"] == "pass"
+    b = s.loc["B"]
+    assert b["score_total_target"] == 100 and b["score_intensity_target"] == 100 and b["score_nowcast_accuracy"] == 100
+    assert np.isnan(b["score_budget_accuracy"]) and np.isnan(b["score_coordination"])
+    assert b["score"] == pytest.approx(100.0) and b["coverage"] == pytest.approx(0.5) and b["grade"] == "excellent"
+    c = s.loc["C"]                                                     # every score clipped to 0..100
+    assert [c[f"score_{k}"] for k in ("total_target", "intensity_target", "budget_accuracy", "alert_response",
+                                      "nowcast_accuracy", "upload_timeliness", "funding_capacity")] == [0, 0, 0, 100, 0, 0, 0]
+    p = s.loc["P"]
+    assert p["score_alert_response"] == 0 and np.isnan(p["score_total_target"])
+    assert p["score"] == pytest.approx((0.2 * 50 + 0.1 * 0) / 0.3) and p["grade"] == "fail"
+    assert s.loc[["A", "B", "C"], "rank"].tolist() == [2, 1, 3] and pd.isna(s.loc["P", "rank"])
+    assert "Z" not in s.index
+
+
+def test_evaluation_weights_and_grades():
+    w = EV.score(VALUES, ENTERED, weights={"total_target": 0.5}).set_index("region").loc["A"]
+    assert w["score"] == pytest.approx((76.75 + 0.25 * 80) / 1.25)
+    nothing = EV.score(VALUES.assign(**{c: np.nan for c in VALUES.columns[2:]})).set_index("region")
+    assert nothing["score"].isna().all() and (nothing["coverage"] == 0).all() and nothing["grade"].isna().all()
+    assert [EV.grade(x) for x in (100, 90, 89.99, 80, 79.99, 60, 59.99, 0)] == [
+        "excellent", "excellent", "good", "good", "pass", "pass", "fail", "fail"]
+    assert EV.grade(None) is None and EV.grade(float("nan")) is None
+    assert sum(wt for wt, _ in EV.INDICATORS.values()) == pytest.approx(1.0)
+    assert EV.ENTERED == ("target_reasonableness", "coordination")
