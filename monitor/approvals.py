@@ -118,8 +118,13 @@ def confirm(db_path: str | os.PathLike, approval_id: int, user: str | None) -> d
 
 def refuse(db_path: str | os.PathLike, approval_id: int, reason: str, user: str | None) -> dict:
     """Refuse a pending approval with a reason; nothing else is written."""
-    reason = " ".join(str(reason or "").split())
-    if not reason or len(reason) > 2000:
+    from intake.text_policy import TextRefused, free_text
+
+    try:
+        reason = free_text(reason, ("理由", "reason"), max_len=2000)
+    except TextRefused:
+        reason = ""
+    if not reason:
         raise ApprovalError("a refusal needs a reason (1-2000 characters)", "退回须写明理由（1–2000 个字符）", "reason")
     with db.transaction(db_path) as con:
         rec = _pending(con, approval_id)

@@ -139,8 +139,12 @@ def record_entry(db_path: str | os.PathLike, *, type: str, year: int, amount: fl
             project = project or document
         else:
             reason = f"{reason} [文件 / document: {document}]"
-    if not reason.strip():
-        raise budget.LedgerError("missing_field", {"field": "reason"})
+    from intake.text_policy import TextRefused, free_text
+
+    try:
+        reason = free_text(reason, ("理由", "reason"), max_len=2000)
+    except TextRefused:
+        raise budget.LedgerError("missing_field", {"field": "reason (1-2000 printable characters)"}) from None
     try:
         amount = float(amount)
     except (TypeError, ValueError):

@@ -24,8 +24,11 @@ def set_rule(db_path: str | os.PathLike, key: str, value, effective_from: date, 
     """Record a new setting. Refused (RuleError / PermissionDenied) outside the national bounds, without a reason,
     or — for the reserve cap — below a reserve share the books already hold in a year still open."""
     parsed = brules.parse(key, value)
-    reason = " ".join(str(reason or "").split())
-    if not reason or len(reason) > MAX_REASON or any(ord(c) < 32 for c in reason):
+    from intake.text_policy import TextRefused, free_text
+
+    try:
+        reason = free_text(reason, ("理由", "reason"), max_len=MAX_REASON, multiline=False)
+    except TextRefused:
         raise brules.RuleError(f"a rule needs a reason (1-{MAX_REASON} printable characters)", f"设定规则须写明理由（1–{MAX_REASON} 个可打印字符）")
     if not (date(2000, 1, 1) <= effective_from <= date(2100, 12, 31)):
         raise brules.RuleError(f"--from {effective_from} is not a plausible date", f"生效日期 {effective_from} 不合理")

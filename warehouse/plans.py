@@ -41,6 +41,9 @@ def _check_regions(con, content: Mapping) -> None:
 
 
 def _insert_version(con, plan_id: str, version: int, user: str, note: str, content: Mapping, changes: list) -> None:
+    from intake.text_policy import free_text
+
+    note = free_text(note, ("说明", "note"), required=False) or ""
     text = _dump(content)
     con.execute('INSERT INTO plan_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
                 [plan_id, version, user, note or "", text, _sha(text), _dump(changes), store.now()])
@@ -127,9 +130,12 @@ def approvals(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> pd.
 def add_comment(db_path: str | os.PathLike, plan_id: str, version: int | None, region: str, user: str | None,
                 text: str, requested_amount: float | None = None) -> int:
     """A city's answer to a draft (checked in the transaction: plan_comment, scoped to ``region``)."""
-    text = (text or "").strip()
-    if not text or len(text) > MAX_COMMENT:
-        raise PlanError("comment_empty", {"max": MAX_COMMENT})
+    from intake.text_policy import TextRefused, free_text
+
+    try:
+        text = free_text(text, ("意见", "comment"), max_len=MAX_COMMENT)
+    except TextRefused:
+        raise PlanError("comment_empty", {"max": MAX_COMMENT}) from None
     if requested_amount is not None and (not math.isfinite(float(requested_amount)) or float(requested_amount) < 0):
         raise PlanError("comment_amount", {"amount": requested_amount})
     with db.transaction(db_path) as con:
