@@ -255,3 +255,26 @@ def test_regional_trade_of_budget_quota_is_a_balanced_ledger_entry(tmp_path, cap
                                         "--amount", "1", "--price", "60", "--reason", "r", "--user", "x"))
     assert code == 1 and "--price" in err
     assert file_digest(path) == before
+
+
+def test_publishable_records_and_the_export(wh, tmp_path, capsys):
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from monitor import allowance_overview
+
+    _allocated(wh, capsys)
+    assert run(capsys, *db_args(wh, "allowances", "surrender", "--unit", "G1", "--year", "2025", "--amount", "15000", "--user", "x"))[0] == 0
+    before = allowance_overview.publishable(wh, on=date(2026, 12, 31))       # the deadline itself: not yet public
+    assert before["compliance"].empty and set(before["list"]["code"]) == {"C1", "G1"}
+    after = allowance_overview.publishable(wh, on=date(2027, 1, 1))
+    status = after["compliance"].set_index("code")["status"].to_dict()
+    assert status == {"C1": "overdue", "G1": "complied"}
+    assert "user" not in " ".join(after["results"].columns) and after["results"]["issued"].sum() == pytest.approx(COAL_FINAL + GAS_FINAL, abs=0.5)
+    out = tmp_path / "a.xlsx"
+    assert run(capsys, *db_args(wh, "allowances", "export", "--year", "2025", "--xlsx", str(out), "--lang", "en"))[0] == 0
+    book = load_workbook(out)
+    assert {"List", "Allocation", "Compliance", "Advances", "Reconciliation"} <= set(book.sheetnames)
+    rows = list(book["Allocation"].iter_rows(values_only=True))
+    assert rows[0][0] == "Unit" and {r[0] for r in rows[1:]} == {"C1", "G1"}
