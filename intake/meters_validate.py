@@ -139,6 +139,7 @@ def validate_meters(raw: pd.DataFrame, known: set[str] | frozenset[str], today: 
                                      if v is not None else None), errors="coerce").astype("float64")
     f["kwh_num"], f["kwh_text"] = num, text_kwh
     bad = pd.Series(False, index=f.index)
+    refused_day = pd.Series(False, index=f.index)   # rows whose enterprise or day is refused: no day to count gaps on
     checks = [
         ("unknown_enterprise", ~f["enterprise_id"].isin(known), "enterprise_id", "enterprise_id"),
         ("bad_date", f["day"].isna(), "date", "date_text"),
@@ -155,6 +156,8 @@ def validate_meters(raw: pd.DataFrame, known: set[str] | frozenset[str], today: 
         if mask.any():
             out += _listed(code, "error", f[mask], column, value_col)
             bad |= mask
+            if code in ("unknown_enterprise", "future_date", "too_old"):
+                refused_day |= mask
     keyed = f["day"].notna() & (f["enterprise_id"] != "")
     dup = keyed & f.duplicated(["enterprise_id", "day"], keep=False)
     if dup.any():
@@ -166,7 +169,7 @@ def validate_meters(raw: pd.DataFrame, known: set[str] | frozenset[str], today: 
         if again.any():
             out += _listed("already_stored", "error", f[again], "date", "enterprise_id")
             bad |= again
-    good = f[keyed & ~f.duplicated(["enterprise_id", "day"], keep="first")]
+    good = f[keyed & ~refused_day & ~f.duplicated(["enterprise_id", "day"], keep="first")]
     if len(good):
         span = good.groupby("enterprise_id")["day"].agg(["min", "max", "nunique", "first"])
         span["missing"] = (span["max"] - span["min"]).dt.days + 1 - span["nunique"]
