@@ -114,3 +114,99 @@ def test_duplicate_groups_texts_for_the_first_200_groups_only():
     rep = Rep()
     rc.duplicate_groups(rep, big, ["region"], "v", "duplicate_identical", "warning")
     assert rep.calls[0]["n"] == ["1,500"] and rep.calls[0]["values"] == ["1"]
+
+
+# ---- meter files (intake/meters_validate.py): every check on its own row, a reading dated today -------------------
+import io  # noqa: E402
+from datetime import date  # noqa: E402
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from intake import meters_validate as mv  # noqa: E402
+
+TODAY = date(2026, 4, 15)
+METERS = b"""enterprise_id,date,kwh
+E1,2026-03-01,100
+E1,2026-03-03,"1,200"
+E2,2026-03-01,abc
+E3,2026-03-01,5
+E1,2026-13-01,5
+E1,2026-04-16,5
+E1,2026-04-15,5
+E1,1899-12-31,5
+E2,2026-03-02,inf
+E2,2026-03-03,-1
+E2,2026-03-04,300000000
+E2,2026-03-05,7
+E2,2026-03-05,8
+E2,2026-03-06,9
+  E2,2026-03-08T10:00,10
+E2,,5
+,2026-03-09,5
+"""
+
+
+def test_meter_file_every_problem_on_its_row_and_today_is_allowed():
+    raw, rep = mv.read_meter_file(METERS, "m.csv")
+    assert rep.empty and raw["row"].tolist() == list(range(2, 19))
+    stored = pd.DataFrame({"enterprise_id": ["E2"], "date": ["2026-03-06"]})
+    chk = mv.validate_meters(raw, {"E1", "E2"}, TODAY, stored)
+    got = chk.report[["row", "code", "value", "severity"]].values.tolist()
+    assert got == [[5, "unknown_enterprise", "E3", "error"], [18, "unknown_enterprise", "", "error"],
+                   [6, "bad_date", "2026-13-01", "error"], [17, "bad_date", "", "error"],
+                   [7, "future_date", "2026-04-16", "error"], [9, "too_old", "1899-12-31", "error"],
+                   [4, "bad_kwh", "abc", "error"], [10, "non_finite", "inf", "error"],
+                   [11, "negative", "-1", "error"], [12, "implausible", "300000000", "error"],
+                   [13, "duplicate", "E2", "error"], [14, "duplicate", "E2", "error"],
+                   [15, "already_stored", "E2", "error"],
+                   [2, "gap", "E1", "warning"], [4, "gap", "E2", "warning"]]
+    rep = chk.report.set_index("code")
+    assert rep.loc["future_date", "problem_en"] == "Date 2026-04-16 is in the future"
+    assert rep.loc["too_old", "problem_zh"] == "日期 1899-12-31 早于可信范围（1990-01-01 起）"
+    assert rep.loc["implausible", "problem_en"] == "Daily use of 300000000 kWh is implausible"
+    assert rep.loc["already_stored", "fix_en"] == "Upload only new days (ask an admin for a revision)"
+    assert rep.loc["gap", "problem_en"].tolist() == [
+        "Enterprise E1 misses 43 days (between 2026-03-01 and 2026-04-15)",     # refused days are not counted
+        "Enterprise E2 misses 1 days (between 2026-03-01 and 2026-03-08)"]
+    assert rep.loc["negative", "column"] == "kwh" and rep.loc["bad_date", "column"].tolist() == ["date", "date"]
+    assert chk.clean.values.tolist() == [["E1", pd.Timestamp("2026-03-01"), 100.0], ["E1", pd.Timestamp("2026-03-03"), 1200.0],
+                                         ["E1", pd.Timestamp("2026-04-15"), 5.0], ["E2", pd.Timestamp("2026-03-08"), 10.0]]
+    assert not chk.ok and len(chk.errors) == 13 and chk.rows_in == 17
+    fine = mv.validate_meters(raw.iloc[[0, 1, 6]], {"E1"}, TODAY)
+    assert fine.ok and fine.errors.empty and len(fine.clean) == 3
+    assert fine.report["code"].tolist() == ["gap"]
+
+
+def test_meter_checks_list_fifty_rows_then_count_the_rest():
+    body = "enterprise_id,date,kwh\n" + "".join(f"X{i},2026-03-01,1\n" for i in range(60))
+    raw, _ = mv.read_meter_file(body.encode(), "m.csv")
+    chk = mv.validate_meters(raw, set(), TODAY)
+    assert len(chk.report) == 51 and (chk.report["code"] == "unknown_enterprise").all()
+    last = chk.report.iloc[-1]
+    assert pd.isna(last["row"]) and last["problem_en"] == "10 more rows with the same problem are not listed"
+    assert last["problem_zh"] == "另有 10 行同类问题未列出" and chk.report.iloc[49]["value"] == "X49"
+
+
+def test_reading_meter_files():
+    raw, rep = mv.read_meter_file(b" Enterprise_ID , Date,KWH,extra\nE1,2026-03-01,5,x\n", "m.csv")
+    assert list(raw.columns) == ["enterprise_id", "date", "kwh", "row"] and rep.empty
+    raw, rep = mv.read_meter_file(b"enterprise_id,day\nE1,2026-03-01\n", "m.csv")
+    assert raw is None and rep[["row", "column", "code"]].values.tolist() == [[1, "date", "missing_column"],
+                                                                             [1, "kwh", "missing_column"]]
+    assert rep.iloc[0]["problem_en"] == "Column date is missing"
+    raw, rep = mv.read_meter_file(b"enterprise_id,date,kwh\n", "m.csv")
+    assert raw is None and rep["code"].tolist() == ["empty"] and rep["severity"].tolist() == ["error"]
+    raw, rep = mv.read_meter_file(b"PAR1 not really parquet", "m.bin")
+    assert raw is None and rep["code"].tolist() == ["unreadable"]
+    assert rep.iloc[0]["problem_en"].startswith("The file cannot be read: ")
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"enterprise_id": ["E1", None], "date": ["2026-03-01", "2026-03-02"], "kwh": [5, 6.5]}), buf)
+    raw, rep = mv.read_meter_file(buf.getvalue(), "M.PARQUET")
+    chk = mv.validate_meters(raw, {"E1"}, TODAY)
+    assert chk.clean["kwh"].tolist() == [5.0] and chk.report["code"].tolist() == ["unknown_enterprise"]
+    assert chk.report.iloc[0]["row"] == 3 and chk.report.iloc[0]["value"] == ""
+    assert list(mv.template_frame().columns) == ["enterprise_id", "date", "kwh"] and mv.template_frame().empty
+    reg = pd.DataFrame({"code": ["E1"], "name_zh": ["甲厂"], "name_en": ["Plant A"], "region": ["A"], "sector": ["steel"]})
+    assert mv.enterprise_list(reg, "en").values.tolist() == [["E1", "Plant A", "A", "steel"]]
+    assert mv.enterprise_list(reg.drop(columns="name_en"), "en").values.tolist() == [["E1", "甲厂", "A", "steel"]]
