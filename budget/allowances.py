@@ -90,6 +90,7 @@ MESSAGES = {
     "no_benchmark": ("产品类别“{product}”在 {year} 年没有基准值", "Product '{product}' has no benchmark for {year}"),
     "sector_mismatch": ("单位 {code} 的行业“{sector}”与产品类别“{product}”（{expected}）不符",
                         "Unit {code}: sector '{sector}' does not match product '{product}' ({expected})"),
+    "bad_gases": ("气体“{gases}”无效：用 CO2、CH4、N2O 等，以逗号分隔", "Gases '{gases}' are not valid: use CO2, CH4, N2O, … separated by commas"),
     "bad_band": ("价格区间下限 {lo} 不低于上限 {hi}", "The price band's lower edge {lo} is not below its upper edge {hi}"),
     "same_unit": ("调出与调入单位相同：{code}", "Adjustment from and to the same unit: {code}"),
     "over_adjust": ("单位 {code} {year} 年配额 {held:,.0f} 吨，不足以调出 {amount:,.0f} 吨",

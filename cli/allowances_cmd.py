@@ -11,6 +11,7 @@
     allowances buyback --year Y --amount A --price P [--reason T] --user ADMIN
     allowances reserve --year Y --kind release|replenish --amount A --reason T --user ADMIN
     allowances list [--year Y] [--json] | allowances export --year Y --xlsx FILE
+    allowances coverage [--sector S --gases G --criterion T [--threshold X] --from-year Y --user ADMIN]
     prices template FILE.csv | prices load FILE --user ANALYST [--json]
 
 Amounts are t CO2 (one allowance = one tonne), prices 元/吨. Refusals exit 1 with the reason in English and Chinese.
@@ -162,6 +163,25 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+@_guard
+def cmd_coverage(args) -> int:
+    from budget.allowances import NATIONAL_COVERAGE
+    from monitor import allowances
+    from warehouse import allowances as astore
+    from warehouse import db
+
+    if args.sector:
+        version = allowances.set_local_coverage(args.db_path, args.sector, args.gases or "CO2", args.criterion or "",
+                                                args.from_year, args.user, args.threshold)
+        print(f"local coverage version {version} recorded / 地方覆盖范围第 {version} 版已记录")
+        return EXIT_OK
+    with db.connect(args.db_path) as con:
+        local = astore.coverage(con)
+    print_json({"national": NATIONAL_COVERAGE.to_dict("records"),
+                "local": local.astype(object).where(local.notna(), None).to_dict("records")})
+    return EXIT_OK
+
+
 def cmd_prices_template(args) -> int:
     from intake.prices import template
 
@@ -227,6 +247,14 @@ def add_parsers(sub) -> None:
     p.add_argument("--amount", type=float, required=True, help="t CO2")
     p.add_argument("--reason", required=True)
     cmd("list", cmd_list, "the list with markets, local additions and carbon-efficiency grades", user=False)
+    p = s.add_parser("coverage", help="the national and the province's coverage; with --sector, record a new local version")
+    p.add_argument("--sector", default=None)
+    p.add_argument("--gases", default=None, help="e.g. CO2 or CO2,CH4")
+    p.add_argument("--criterion", default=None, help="the local criterion (地方纳入标准)")
+    p.add_argument("--threshold", type=float, default=None, help="10k t CO2e a year")
+    p.add_argument("--from-year", type=int, default=None)
+    p.add_argument("--user", default=None)
+    p.set_defaults(func=cmd_coverage)
     p = cmd("export", cmd_export, "the list and the year's results as xlsx", user=False, json_=False)
     p.add_argument("--xlsx", required=True)
     p.add_argument("--lang", choices=["zh", "en"], default="zh")

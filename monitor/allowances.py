@@ -286,6 +286,28 @@ def adjust(db_path: str | os.PathLike, year: int, from_code: str, to_code: str, 
     return {"year": year, "from": from_code, "to": to_code, "amount": amount}
 
 
+def set_local_coverage(db_path: str | os.PathLike, sector: str, gases: str, criterion: str, from_year: int,
+                       user: str | None, threshold: float | None = None) -> int:
+    """A new version of the province's own coverage (地方覆盖范围): the current rows with ``sector`` replaced by this
+    one. A sector and gas the national market covers from that year cannot be covered locally for the units that
+    meet the national criterion (checked unit by unit at load and pre-allocation). Returns the version."""
+    sector = text_policy.line(sector, ("行业", "sector"))
+    criterion = text_policy.free_text(criterion, ("纳入标准", "criterion"), multiline=False)
+    bad = sorted(al.gas_set(gases) - {g.upper() for g in al.GASES})
+    if bad or not al.gas_set(gases):
+        raise al.AllowanceError("bad_gases", {"gases": gases})
+    year = _year(from_year)
+    if threshold is not None and not (0 <= float(threshold) <= 1e4):
+        raise al.AllowanceError("bad_amount", {"amount": threshold})
+    with db.transaction(db_path) as con:
+        name = users.authorize(con, user, PERMISSION["manage"])
+        cur = store.coverage(con)
+        rows = cur[cur["sector"] != sector][["sector", "gases", "threshold", "criterion", "from_year"]]
+        new = pd.DataFrame([{"sector": sector, "gases": ",".join(sorted(al.gas_set(gases))), "threshold": threshold,
+                             "criterion": criterion, "from_year": year}])
+        return store.set_coverage(con, pd.concat([rows, new], ignore_index=True), name)
+
+
 def register_handlers(register) -> None:
     """Hook for ``monitor.approvals``: the allowance actions that may need a second signature."""
     from monitor import allowance_market

@@ -278,3 +278,28 @@ def test_publishable_records_and_the_export(wh, tmp_path, capsys):
     assert {"List", "Allocation", "Compliance", "Advances", "Reconciliation"} <= set(book.sheetnames)
     rows = list(book["Allocation"].iter_rows(values_only=True))
     assert rows[0][0] == "Unit" and {r[0] for r in rows[1:]} == {"C1", "G1"}
+
+
+def test_local_coverage_is_versioned(wh, capsys):
+    code, _, err = run(capsys, *db_args(wh, "allowances", "coverage", "--sector", "化工", "--gases", "CO2,CH4", "--criterion",
+                                        "年排放 2.6 万吨以上", "--threshold", "2.6", "--from-year", "2025", "--user", "x"))
+    assert code == 0, err
+    assert run(capsys, *db_args(wh, "allowances", "coverage", "--sector", "电力", "--gases", "CO2", "--criterion", "燃气分布式",
+                                "--threshold", "1", "--from-year", "2025", "--user", "x"))[0] == 0
+    assert run(capsys, *db_args(wh, "allowances", "coverage", "--sector", "化工", "--gases", "CO2", "--criterion", "改为仅 CO2",
+                                "--from-year", "2026", "--user", "x"))[0] == 0
+    code, out, _ = run(capsys, *db_args(wh, "allowances", "coverage"))
+    cov = json.loads(out)
+    assert {r["sector"] for r in cov["national"]} == {"power", "steel", "cement", "aluminium"}
+    local = {r["sector"]: r for r in cov["local"]}
+    assert set(local) == {"化工", "电力"} and local["化工"]["gases"] == "CO2" and local["化工"]["version"] == 3
+    before = file_digest(wh)
+    for bad, needle in ((["--gases", "CO9", "--criterion", "c"], "CO9"), (["--gases", "CO2", "--criterion", " "], "blank"),
+                        (["--gases", "CO2"], "blank")):
+        code, _, err = run(capsys, *db_args(wh, "allowances", "coverage", "--sector", "造纸", "--from-year", "2025", "--user", "x", *bad))
+        assert code == 1 and needle in err, (bad, err)
+    assert file_digest(wh) == before
+    with db.connect(wh) as con:
+        from warehouse import allowances as astore
+
+        assert sorted(astore.coverage_history(con)["version"].unique()) == [1, 2, 3]
