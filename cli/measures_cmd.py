@@ -153,7 +153,9 @@ def cmd_bulletin(args) -> int:
     if out.suffix.lower() == ".xlsx":
         data = bulletin_doc.bulletin_xlsx(frames, args.lang, books=mrules.books_at_month(args.db_path, report.year, report.month))
     else:
-        data = bulletin_doc.bulletin_pdf(frames, measures_outlook.quarter_label(report, args.lang), report.as_of, args.lang, books=mrules.books_at_month(args.db_path, report.year, report.month))
+        from monitor import track_record   # the bulletin quotes the estimates' live record
+        data = bulletin_doc.bulletin_pdf(frames, measures_outlook.quarter_label(report, args.lang), report.as_of, args.lang, books=mrules.books_at_month(args.db_path, report.year, report.month),
+                                         record=track_record.sentence(track_record.summary(args.db_path), args.lang))
     out.write_bytes(data)
     print(f"bulletin written to {out} ({len(data):,} bytes)")
     return EXIT_OK

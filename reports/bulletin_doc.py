@@ -29,11 +29,13 @@ def _t(key: str, lang: str, **fmt) -> str:
     return (zh if lang == "zh" else en).format(**fmt)
 
 
-def bulletin_pdf(frames: dict[str, pd.DataFrame], quarter: str, as_of: str, lang: str = "zh", books: dict | None = None) -> bytes:
-    """PDF bytes of the bulletin; ``books``: the rules in force (``reports.books_doc``)."""
+def bulletin_pdf(frames: dict[str, pd.DataFrame], quarter: str, as_of: str, lang: str = "zh", books: dict | None = None,
+                 record: str | None = None) -> bytes:
+    """PDF bytes of the bulletin; ``books``: the rules in force (``reports.books_doc``); ``record``: the line
+    quoting the estimates' live track record (``monitor.track_record.sentence``)."""
     from reports import books_doc
 
-    body = tp.para(_t("note", lang))
+    body = tp.para(_t("note", lang)) + (tp.para(record) if record else "")
     for key in ("cities", "measures", "applications"):
         body += tp.heading(_t(key, lang), 2)
         frame = frames.get(key)

@@ -216,7 +216,9 @@ def _bulletin(path: str, version: str, doc_lang: str, kind: str) -> bytes:
     frames = mo.bulletin_frames(rep, ms.register(path), doc_lang)
     if kind == "xlsx":
         return bulletin_doc.bulletin_xlsx(frames, doc_lang, books=mrules.books_at_month(path, rep.year, rep.month))
-    return bulletin_doc.bulletin_pdf(frames, mo.quarter_label(rep, doc_lang), rep.as_of, doc_lang, books=mrules.books_at_month(path, rep.year, rep.month))
+    from monitor import track_record   # the bulletin quotes the estimates' live record
+    return bulletin_doc.bulletin_pdf(frames, mo.quarter_label(rep, doc_lang), rep.as_of, doc_lang, books=mrules.books_at_month(path, rep.year, rep.month),
+                                     record=track_record.sentence(track_record.summary(path), doc_lang))
 
 
 def bulletin_section(path: str, version: str, rep) -> None:

@@ -295,3 +295,37 @@ def test_export_carries_band_and_confidence_of_estimates(demo_db, tmp_path, caps
     assert (stat["confidence"] == "").all()
     # the demo has no scored record yet: at most medium, whatever the band
     assert "高" not in set(est["confidence"])
+
+
+def test_quarterly_bulletin_quotes_the_live_record(scored_demo, tmp_path):
+    import subprocess
+
+    from cli.main import main
+
+    path, e = scored_demo
+    out = tmp_path / "b.pdf"
+    assert main(["--db", str(path), "measures", "bulletin", "--out", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "估算值实绩记录" in text and f"共 {len(e)} 个已公布估算值" in text.replace("\n", "")
+
+
+def test_city_page_lists_its_estimated_months_with_a_confidence_word(demo_db, env_db):
+    from tests.apptest_util import open_page
+
+    env_db(demo_db)
+    at = open_page("city", "zh")
+    at.selectbox(key="cd_region").select("SF03").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "置信度" in d.value.columns)
+    assert list(table["时期"]) == [f"2026-{m:02d}" for m in range(5, 11)]      # as of 2026-10, statistics to 2026-04
+    assert set(table["置信度"]) <= {"高", "中", "低"} and table["90% 区间"].str.contains("–").all()
+
+
+def test_weather_vane_cards_carry_the_confidence_word(demo_db, env_db):
+    from tests.apptest_util import open_page
+
+    env_db(demo_db)
+    at = open_page("weather", "en")
+    assert not at.exception
+    html = "\n".join(str(m.value) for m in at.markdown)
+    assert html.count("Confidence medium") + html.count("Confidence low") + html.count("Confidence high") >= 12

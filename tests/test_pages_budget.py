@@ -116,7 +116,7 @@ def test_city_detail_explains_its_alert(demo_db, env_db, records):
     reason = at.error[0].value
     assert "累计排放超时序进度" in reason and "同比" in reason
     assert len(at.dataframe) >= 2  # policy mix and ledger entries
-    policies = at.dataframe[0].value
+    policies = next(d.value for d in at.dataframe if "工具类型" in d.value.columns)   # the policy mix table
     assert "管控类" in set(policies.iloc[:, 0])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["全年超支概率"] == f"{records[red]['p_overspend']:.1%}"
