@@ -45,7 +45,7 @@ try:
 except FileNotFoundError:
     pass  # no warehouse yet: every page says so
 session.write_pending()  # cookies to set or delete after a sign-in, a sign-out or a language change
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # every page listed: no English "View n more" fold in the Chinese UI
 freshness.show_flash()  # the confirmation of this session's last write, on whichever page it lands
 builtin_text.localize()  # Streamlit's own widget words in Chinese on every page
 page.run()

@@ -166,10 +166,10 @@ def demo_panel(path: str) -> None:
     names = dict(zip(*data.regions(path, data.data_version(path), None)[["code", name_col()]].T.values))
     box = st.sidebar.expander(t("fu_demo_accounts"), expanded=True)
     box.caption(t("fu_demo_accounts_note"))
-    box.dataframe(pd.DataFrame({
+    box.table(pd.DataFrame({  # a plain table: its words are text a newcomer (and a screen reader) can copy
         t("fu_demo_role"): [role_label(r) + (f" · {names.get(g, g)}" if isinstance(g, str) else "")
                             for r, g in zip(accounts["role"], accounts["region"])],
-        t("auth_name"): accounts["name"], t("auth_password"): accounts["password"]}), hide_index=True)
+        t("auth_name"): accounts["name"], t("auth_password"): accounts["password"]}).set_index(t("fu_demo_role")))
     for i, r in accounts.iterrows():
         box.button(t("fu_demo_use", role=role_label(r["role"]), name=r["name"]), key=f"demo_fill_{i}",
                    on_click=_fill, args=(r["name"], r["password"]))

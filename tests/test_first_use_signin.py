@@ -32,7 +32,7 @@ def _run(lang: str = "zh", state: dict | None = None) -> AppTest:
 
 
 def _sidebar_table(at: AppTest):
-    frames = [d.value for d in at.sidebar.dataframe]
+    frames = [d.value.reset_index() for d in at.sidebar.table]
     return frames[0] if frames else None
 
 
@@ -74,7 +74,7 @@ def test_passwords_disappear_and_demo_accounts_close_once_real_content_arrives(d
     users.add_user(demo_users_db, "真实管理员", "admin", "real-admin-pass")
     at = _run("zh")
     assert _sidebar_table(at) is None
-    assert "demo-admin-2026" not in str([d.value for d in at.sidebar.dataframe])
+    assert "demo-admin-2026" not in str([d.value for d in at.sidebar.table])
     at.sidebar.text_input(key="auth_name").input("张管理")
     at.sidebar.text_input(key="auth_password").input("demo-admin-2026")
     [b for b in at.sidebar.button if b.label == "登录"][0].click().run()
