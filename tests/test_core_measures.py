@@ -96,6 +96,40 @@ def test_outlook_never_cuts_a_month_below_zero_and_with_measures_keeps_progress(
     assert whatif._month_numbers(pd.Series(["2026-01", "2025-12"])).tolist() == [2026 * 12, 2025 * 12 + 11]
 
 
+
+def test_reduction_grid_counts_are_integers_ids_may_be_text_and_an_empty_actual_start_means_planned():
+    red, cnt = whatif.reduction_grid(MEASURES, ["P", "A", "B"], 2026, province="P")
+    assert cnt.dtype == np.int64
+    texts = MEASURES.assign(measure_id=MEASURES["measure_id"].astype(str))
+    red, cnt = whatif.reduction_grid(texts, ["A"], 2026, include=[2])
+    assert red[0].tolist() == pytest.approx([0, 0, 1] + [0] * 9) and cnt.tolist() == [1]
+    blank = pd.DataFrame([(1, "A", "in_progress", "2026-11", "2026-12", "", None, 24.0)], columns=COLS)
+    red, cnt = whatif.reduction_grid(blank, ["A"], 2026)
+    assert red[0].tolist() == pytest.approx([0] * 10 + [2, 2])
+
+
+def test_outlook_edges_small_negative_and_missing_months_unknown_regions_and_no_band():
+    progress = pd.DataFrame({"region": ["A"], "budget": [6.0], "projected_total": [6.5], "projected_lo90": [np.nan],
+                             "projected_hi90": [np.nan], "p_overspend": [1.0], "run_out_month": ["2026-12"]})
+    paths = _paths("A", 9, value=0.5)
+    paths.loc[paths["month"] == 10, "value"] = -1.0          # a negative projected month is not cut further
+    paths = paths[paths["month"] != 11]                         # a month missing from the path
+    paths = pd.concat([paths, _paths("Z", 0, value=100.0)])     # a region the progress does not have
+    o = whatif.outlook(progress, paths, MEASURES.iloc[:1], 2026).iloc[0]
+    # measure 1 removes 2 a month; month 12 (0.5) gives 0.5, month 10 (−1) nothing, month 11 is missing
+    assert o["measures_reduction"] == pytest.approx(0.5)
+    assert o["projected_year_end_with_measures"] == pytest.approx(6.0)
+    assert o["p_overspend_with_measures"] == 0.0                # no band: P is 0 or 1 (6.0 is not above 6.0)
+    assert o["run_out_month_with_measures"] is None
+    progress.loc[0, "budget"] = 5.5
+    o = whatif.outlook(progress, paths, MEASURES.iloc[:1], 2026).iloc[0]
+    assert o["p_overspend_with_measures"] == 1.0
+    # cumulative with measures: 4.5 by September, −1 in October, month 11 unknown: no run-out from month 11 on
+    assert o["run_out_month_with_measures"] is None
+    progress.loc[0, "budget"] = 3.4
+    assert whatif.outlook(progress, paths, MEASURES.iloc[:1], 2026).iloc[0]["run_out_month_with_measures"] == "2026-07"
+
+
 # ---- mix: the recommended instruments and why, expected against achieved ---------------------------------------
 from budget import mix  # noqa: E402
 
@@ -183,3 +217,14 @@ def test_expected_against_achieved_by_hand():
     rising = drivers.assign(value=np.where(drivers["period"].str.startswith("2026"), 120.0, drivers["value"]))
     up = mix.expected_vs_achieved(ms.iloc[:1], None, rising, 2026, 6).iloc[0]
     assert up["indicator_yoy"] == pytest.approx(0.2) and up["indicator_estimate"] == 0.0   # never negative
+
+
+def test_a_month_missing_from_the_path_adds_nothing_to_the_cumulative():
+    progress = pd.DataFrame({"region": ["A"], "budget": [1.0], "projected_total": [4.9], "projected_lo90": [4.9],
+                             "projected_hi90": [4.9], "p_overspend": [1.0], "run_out_month": ["2026-11"]})
+    paths = _paths("A", 9, value=0.1)
+    paths.loc[paths["month"] > 10, "value"] = 2.0
+    paths = paths[paths["month"] != 10]
+    o = whatif.outlook(progress, paths, MEASURES.iloc[:1], 2026).iloc[0]
+    # with the measure months 11 and 12 fall to 0: the cumulative stays at 0.9, under the budget of 1.0
+    assert o["measures_reduction"] == pytest.approx(4.0) and o["run_out_month_with_measures"] is None
