@@ -84,3 +84,86 @@ def test_register_casts_to_the_schema_and_views_against_tables():
         assert e.fetch("SELECT f FROM lazy")["f"].tolist() == [1]
     finally:
         e.close()
+
+
+# ---- the meter job: factors by enterprise, sector fallback and the all-sector pool, worked out in the test ---------
+import math  # noqa: E402
+from statistics import stdev  # noqa: E402
+
+from engines import meter_job  # noqa: E402
+
+EMITTERS = pd.DataFrame({"code": ["S1", "S2", "S3", "C1", "C2", "U1"], "region": ["A", "A", "A", "B", "B", "B"],
+                         "sector": ["steel", "steel", "steel", "cement", "cement", "glass"]})
+YEARS = pd.DataFrame([("S1", 2021, 50.0, 100.0, True), ("S1", 2022, 110.0, 200.0, True), ("S1", 2023, 150.0, 300.0, True),
+                      ("S2", 2023, 60.0, 100.0, True), ("C1", 2023, 40.0, 50.0, True),
+                      ("S2", 2022, 999.0, 100.0, False),          # not verified: ignored
+                      ("C2", 2023, 10.0, 0.0, True),              # no electricity: ignored
+                      ("U1", 2023, -1.0, 10.0, True)],            # negative CO2: ignored
+                     columns=["code", "year", "co2", "elec", "verified"])
+
+
+def _oracle():
+    rows = {"S1": [(100, 50), (200, 110), (300, 150)], "S2": [(100, 60)], "C1": [(50, 40)]}
+    b = {c: sum(x * y for x, y in r) / sum(x * x for x, _ in r) for c, r in rows.items()}
+    rel = {c: sum(((y - b[c] * x) / (b[c] * x)) ** 2 for x, y in r) for c, r in rows.items()}
+    s1 = rows["S1"]
+    sse = sum((y - b["S1"] * x) ** 2 for x, y in s1)
+    sd_s1 = math.sqrt(sse / 2) * math.sqrt(4 / sum(x * x for x, _ in s1))
+    rel_scatter = math.sqrt(rel["S1"] / 2)          # only S1 has more than one year (steel and all sectors alike)
+    steel = sum(x * y for c in ("S1", "S2") for x, y in rows[c]) / sum(x * x for c in ("S1", "S2") for x, _ in rows[c])
+    pooled = sum(x * y for r in rows.values() for x, y in r) / sum(x * x for r in rows.values() for x, _ in r)
+    return {"S1": ("enterprise", 3, b["S1"], sd_s1), "S2": ("enterprise", 1, 0.6, 0.6 * rel_scatter * math.sqrt(2)),
+            "S3": ("sector", 0, steel, stdev([b["S1"], 0.6])), "C1": ("enterprise", 1, 0.8, 0.8 * rel_scatter * math.sqrt(2)),
+            "C2": ("pooled", 0, pooled, stdev([b["S1"], 0.6, 0.8])), "U1": ("pooled", 0, pooled, stdev([b["S1"], 0.6, 0.8]))}
+
+
+def test_meter_job_factors_separate_the_sector_fallback_from_the_pool(tmp_path):
+    days = pd.DataFrame({"enterprise_id": ["S3", "S3", "S3", "C2", "X9"],
+                         "date": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-02-01", "2026-01-15", "2026-01-15"]),
+                         "kwh": [10000.0, 10000.0, 5000.0, 20000.0, 1.0]})
+    _write(tmp_path / "m" / "a.parquet", days)
+    e = DuckDBEngine(threads=1)
+    try:
+        out = meter_job.run(e, str(tmp_path / "m"), EMITTERS, YEARS)
+    finally:
+        e.close()
+    f = out["factors"].set_index("code")
+    want = _oracle()
+    assert want["S3"][2] == pytest.approx(0.52) and want["C2"][2] == pytest.approx(80000 / 152500)
+    for code, (method, n, factor, sd) in want.items():
+        assert (f.loc[code, "method"], f.loc[code, "n_years"]) == (method, n), code
+        assert f.loc[code, "factor"] == pytest.approx(factor, rel=1e-12), code
+        assert f.loc[code, "factor_sd"] == pytest.approx(sd, rel=1e-9), code
+    m = out["monthly"]
+    assert m.values.tolist() == [["C2", "2026-01", 20000.0, 1], ["S3", "2026-01", 20000.0, 2], ["S3", "2026-02", 5000.0, 1],
+                                 ["X9", "2026-01", 1.0, 1]]
+    ent = out["enterprise"].set_index(["enterprise_id", "month"])
+    assert ent.loc[("S3", "2026-01"), "co2"] == pytest.approx(2.0 * 0.52)
+    assert ent.loc[("S3", "2026-01"), "hi90"] == pytest.approx(2.0 * (0.52 + meter_job.Z90 * want["S3"][3]))
+    assert ent.loc[("S3", "2026-01"), "lo90"] == pytest.approx(max(0.0, 2.0 * (0.52 - meter_job.Z90 * want["S3"][3])))
+    assert pd.isna(ent.loc[("X9", "2026-01"), "region"]) and pd.isna(ent.loc[("X9", "2026-01"), "co2"])
+    city = out["city"].set_index(["region", "month"])
+    assert city.index.tolist() == [("A", "2026-01"), ("A", "2026-02"), ("B", "2026-01")]   # X9 has no region
+    assert city.loc[("B", "2026-01"), "co2"] == pytest.approx(2.0 * want["C2"][2])
+    assert city.loc[("A", "2026-01"), "co2_sd"] == pytest.approx(2.0 * want["S3"][3])
+    sector = out["sector"]
+    assert sector[["region", "sector", "month", "enterprises"]].values.tolist() == [
+        ["A", "steel", "2026-01", 1], ["A", "steel", "2026-02", 1], ["B", "cement", "2026-01", 1]]
+    assert meter_job.Z90 == pytest.approx(1.6448536269514722)
+
+
+def test_meter_job_without_readings_still_gives_factors_and_empty_outputs():
+    e = DuckDBEngine(threads=1)
+    try:
+        out = meter_job.run(e, None, EMITTERS, YEARS)
+    finally:
+        e.close()
+    assert len(out["factors"]) == 6 and out["monthly"].empty and out["city"].empty
+
+
+def test_hive_layout_detection(tmp_path):
+    _write(tmp_path / "h" / "month=2026-01" / "a.parquet", pd.DataFrame({"x": [1]}))
+    _write(tmp_path / "f" / "2026-01" / "a.parquet", pd.DataFrame({"x": [1]}))
+    _write(tmp_path / "g" / "a.parquet", pd.DataFrame({"x": [1]}))
+    assert meter_job.is_hive_layout(tmp_path / "h") and not meter_job.is_hive_layout(tmp_path / "f")
+    assert meter_job.is_hive_layout(tmp_path / "g")          # files at the top: nothing contradicts hive
