@@ -110,6 +110,11 @@ _same("previous ranks as float instead of Int64: cast to Int64 again before the 
 _same("na_position='last' is sort_values' default", "budget.rankings.x_rank_cities", 82)
 _same("groupby sort order: cumcount() and transform('size') are aligned with the input rows",
       "budget.schedule.x__last_years", 3, 5, 8, 12, 14, 17)
+_same("years == 0 takes np.minimum(-0, size) = 0 either way (and zeros_like(None) is a zero as well)",
+      "budget.schedule.x__last_years", 33, 35, 37)
+_same("totals and counts come from the same group-by: reindex(None) leaves the same index",
+      "budget.schedule.x_seasonal_pattern", 25)
+_same("None assigned into a float array is NaN", "budget.schedule.x_seasonal_pattern", 130)
 _same("merge on region and year: the chosen frame has only those columns, the common ones",
       "budget.schedule.x_seasonal_pattern", 63, 65)
 _same("a chosen year is complete, so unstack already gives the month columns 1..12 in order",
@@ -280,6 +285,18 @@ def collect(module: str) -> dict:
     }
 
 
+def rescore(r: dict) -> dict:
+    """A saved result with the equivalent survivors marked from the current ``EQUIVALENT`` list."""
+    if "error" in r:
+        return r
+    for name, sv in r["survivors"].items():
+        sv["equivalent"] = EQUIVALENT.get(name)
+    eq = sum(1 for sv in r["survivors"].values() if sv["equivalent"])
+    counted = r["killed"] + len(r["survivors"])
+    r["rate_without_equivalent"] = r["killed"] / (counted - eq) if counted - eq else 1.0
+    return r
+
+
 def print_report(results: list[dict]) -> None:
     print()
     if any(r.get("sample", 1) > 1 for r in results):
@@ -325,7 +342,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep mutmut's mutants/ folder (for `mutmut show/apply`, "
                                                          "or --report-only later)")
     ap.add_argument("--report-only", action="store_true", help="print the last kept run of each module again")
+    ap.add_argument("--from-json", nargs="+", type=Path, metavar="FILE",
+                    help="print the results saved by earlier --json runs again (with today's EQUIVALENT list)")
     args = ap.parse_args(argv)
+    if args.from_json:
+        results = [rescore(r) for f in args.from_json for r in json.loads(f.read_text(encoding="utf-8"))]
+        print_report(results)
+        return 0
     if args.list:
         for m, t in MODULES.items():
             print(f"{m}: {' '.join(t)}")
