@@ -221,12 +221,22 @@ def bulletin_records(db_path, names: dict, b: dict) -> list[dict]:
                     "rows": rows, "chart": {"label": "region", "value": "deviation"}}]})]
 
 
-def approved_assessment(con, start: int, end: int, latest_id: int) -> tuple[int | None, bool]:
-    """(assessment id that may be published, confirmed by a second signature) for a period: the latest one a
-    ``five_year_approve`` confirmed; with none confirmed and none pending, the latest stored one when the province's
-    rules ask no sign-off (``signoff.five_year_approve`` = none); otherwise nothing (pending is not published)."""
+def _signoff_when_stored(con, action: str, stored_at) -> str:
+    """Who had to sign ``action`` off according to the rules as they were known when the item was stored (a rule
+    recorded later, even back-dated, does not turn an item stored under no sign-off into an unapproved one)."""
     from budget import rules as brules
-    from warehouse import approvals, rules as wrules
+    from warehouse import rules as wrules
+
+    at = pd.Timestamp(stored_at)
+    known = [r for r in wrules.settings(con).to_dict("records") if pd.Timestamp(r["recorded_at"]) <= at]
+    return brules.signoff(brules.in_force(known, at.date()), action)
+
+
+def approved_assessment(con, start: int, end: int, latest_id: int) -> tuple[int | None, bool]:
+    """(assessment id that may be published or filed, confirmed by a second signature) for a period: the latest
+    one a ``five_year_approve`` confirmed; with none confirmed and none pending, the latest stored one when the
+    rules known when it was stored asked no sign-off; otherwise nothing (pending is not published)."""
+    from warehouse import approvals
 
     asks = approvals.listing(con)
     asks = asks[asks["action"] == "five_year_approve"]
@@ -237,7 +247,9 @@ def approved_assessment(con, start: int, end: int, latest_id: int) -> tuple[int 
         return max(confirmed), True
     if any(r["status"] == "pending" for r, _ in mine):
         return None, False
-    if brules.signoff(wrules.rules_in_force(con), "five_year_approve") == "none":
+    stored = closes.assessment_versions(con, start, end)
+    stored_at = stored.loc[stored["assessment_id"] == latest_id, "created_at"]
+    if len(stored_at) and _signoff_when_stored(con, "five_year_approve", stored_at.iloc[0]) == "none":
         return latest_id, False
     return None, False
 

@@ -86,8 +86,8 @@ def test_what_the_cities_ask_is_totalled_against_the_plan(wh):
     objections.add(wh, region="SF03", about=f"plan:{PLAN}", text="a", user=REPORTER, amount=30000)
     objections.add(wh, region="SF05", about=f"plan:{PLAN}", text="b", user=OTHER, amount=12000)
     objections.add(wh, region="SF05", about=f"plan:{PLAN}", text="later, lower", user=OTHER, amount=11000)
-    with db.connect(wh) as con:
-        content = json.loads(con.execute("SELECT content FROM plan_versions WHERE plan_id = ? AND version = 1",
+    with db.connect(wh) as con:  # the latest version, as the call below reads it
+        content = json.loads(con.execute("SELECT content FROM plan_versions WHERE plan_id = ? ORDER BY version DESC LIMIT 1",
                                          [PLAN]).fetchall()[0][0])
     given = {r: sum(a["amount"] for a in content["allocations"] if a["region"] == r) for r in ("SF03", "SF05")}
     got = objections.requested_against_total(wh, PLAN)
@@ -157,9 +157,10 @@ def test_filing_a_plan_writes_a_verifiable_package_and_takes_one_receipt(wh, tmp
     names = _manifest_ok(out_dir)
     assert sorted(Path(n).suffix for n in names) == [".json", ".pdf", ".xlsx"]
     data = json.loads((out_dir / [n for n in names if n.endswith(".json")][0]).read_text(encoding="utf-8"))
-    with db.connect(wh) as con:
-        content = json.loads(con.execute("SELECT content FROM plan_versions WHERE plan_id = ? AND version = 1",
-                                         [PLAN]).fetchall()[0][0])
+    with db.connect(wh) as con:  # the latest approved version is what is filed
+        content = json.loads(con.execute(
+            "SELECT content FROM plan_versions WHERE plan_id = ? AND version = (SELECT max(version) FROM plan_approvals "
+            "WHERE plan_id = ?)", [PLAN, PLAN]).fetchall()[0][0])
     assert data["total"] == pytest.approx(content["total"])
     assert sum(a["amount"] for a in data["allocations"]) == pytest.approx(sum(a["amount"] for a in content["allocations"]))
     fid = out["filing_id"]
