@@ -61,3 +61,6 @@ def city_cards() -> None:
     pick = c1.selectbox(t("cd_pick"), list(labels), format_func=labels.get, key="wv_pick", label_visibility="collapsed")
     if c2.button(t("wv_open"), key="wv_open"):
         st.switch_page("app_pages/city.py", query_params={"region": pick})
+
+
+city_cards()
