@@ -170,3 +170,17 @@ def test_meeting_room_screen_at_1920x1080(app, browser):
         _clean(page, f"screen {lang}", lang)
         page.screenshot(path=str(SHOTS / f"screen_demo_{lang}.png"))
         page.close()
+
+
+def test_the_whole_city_card_is_a_link(app, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app + "/")
+    card = page.locator("[class*='st-key-wv_card_0']").first
+    card.wait_for(timeout=120000)
+    _done(page)
+    box = card.bounding_box()
+    link = page.locator("[class*='st-key-wv_card_0'] a").first.bounding_box()
+    assert link["width"] >= box["width"] * 0.95 and link["height"] >= box["height"] * 0.9  # not only the name
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.85)  # far from the name
+    page.wait_for_url(re.compile(r"/city\?region=SF\d\d"), timeout=60000)
+    page.close()
