@@ -30,7 +30,11 @@ def cmd_nowcast(args) -> int:
               f"{len(out['estimates'])} estimates stored as kind 'estimated'")
         for h, c in run.get("product", {}).items():
             weights = ", ".join(f"{m} {w:.0%}" for m, w in sorted(c["weights"].items(), key=lambda kv: -kv[1]))
-            print(f"  horizon {h}: product = {c['chosen']} ({weights})")
+            ev = c.get("evidence") or {}
+            why = (f"; vs {ev['baseline']}: gain {ev.get('gain') or 0:.0%}, p={ev['p_value']:.3f} over {ev.get('n_periods')} "
+                   f"periods, {'significant' if ev.get('significant') else 'not significant: the baseline'}"
+                   if ev.get("p_value") is not None else "")
+            print(f"  horizon {h}: product = {c['chosen']} ({weights}{why})")
         for s in run["skipped"]:
             print(f"  skipped {s['region']}: {s['reason']}")
     return EXIT_OK

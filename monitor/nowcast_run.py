@@ -72,7 +72,7 @@ def run_and_store(db_path: str, as_of: str | None = None, user: str = "system") 
     run_info = {**run, "as_of": as_of, "data_cut": result.settings.get("data_cut"),
                 "skipped": result.skipped.to_dict(orient="records"),
                 "summary": result.summary.to_dict(orient="records"),
-                "product": {h: {"chosen": c.get("chosen"), "weights": c.get("weights")}
+                "product": {h: {"chosen": c.get("chosen"), "weights": c.get("weights"), "evidence": c.get("evidence")}
                             for h, c in product.get("choice", {}).items()}}
     return {"model_run": run_info, "estimates": estimates}
 
