@@ -36,7 +36,7 @@ CSS = """
 .sc-sub {font-size:clamp(.9rem, 1vw, 1.25rem) !important; color:#9fb6cc !important; margin:.2rem 0 .6rem;}
 .sc-figs {display:grid; grid-template-columns:repeat(auto-fit, minmax(150px, 1fr)); gap:12px; margin:.3rem 0 .8rem;}
 .sc-fig {background:#12304d; border-radius:10px; padding:10px 14px; border-top:5px solid var(--c, #4fc3f7);}
-.sc-fig b {display:block; font-size:clamp(1.3rem, 1.9vw, 2.4rem); line-height:1.15; color:#ffffff; white-space:nowrap;}
+.sc-fig b {display:block; font-size:clamp(1.2rem, 1.7vw, 2.2rem); line-height:1.15; color:#ffffff; white-space:nowrap;}
 .sc-fig span {font-size:clamp(.85rem, .95vw, 1.15rem); color:#9fb6cc !important;}
 .sc-map {background:#0f2a44; border-radius:12px; padding:8px;}
 .sc-map svg {width:100%; height:auto; max-height:64vh; display:block; margin:0 auto;}
@@ -128,7 +128,7 @@ def bars(rep, metric: str) -> alt.Chart:
     text = base.mark_text(align="left", dx=6, fontSize=size - 2, color="#e8f1fb").encode(text="text:N")
     return alt.layer(bar, text).properties(
         height=alt.Step(step),
-        title=alt.TitleParams(t("fu_ranked_by", metric=t(f"rk_{metric}")), fontSize=24, color="#e8f1fb", anchor="start"),
+        title=alt.TitleParams(t("fu_ranked_by", metric=t(f"rk_{metric}")), fontSize=22, color="#e8f1fb", anchor="start", limit=0),
     ).configure(font=FONT, background="transparent").configure_view(stroke=None)
 
 

@@ -244,12 +244,15 @@ def _batch_ids(path, origin: str) -> list[int]:
     return [int(x) for x in b.loc[b["origin"] == origin, "batch_id"]]
 
 
+ADMIN_PAGES = {"admin": "admin", "approvals": "admin"}  # pages registered only for these roles (issue 22)
+
+
 def _open(path, page: str, lang: str, state: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["lang"] = lang
     for k, v in (state or {}).items():
         at.session_state[k] = v
-    at.session_state["auth_user"] = {"name": "ana", "role": "analyst"}
+    at.session_state["auth_user"] = {"name": "ana", "role": ADMIN_PAGES.get(page, "analyst")}
     at.run()
     at.switch_page(f"app_pages/{page}.py")
     return at.run()
