@@ -143,3 +143,106 @@ def test_default_scenarios_literal_rates():
     assert sc["policy"].gdp_growth == {2026: 0.0512, 2027: 0.0512}
     late = S.default_scenarios(BASE, [2025], target_decline=0.5)         # span 0 counts as one year
     assert late["strengthened"].intensity_decline == {}
+
+
+# ---- budget/plan.py: totals, allocation shares by every method, ledger entries ------------------------------------
+from budget import plan as PL  # noqa: E402
+from budget.ledger import LedgerError  # noqa: E402
+
+
+def _monthly(annual: dict) -> pd.DataFrame:
+    return pd.DataFrame([(r, f"{y}-{m:02d}", v / 12) for (r, y), v in annual.items() for m in range(1, 13)],
+                        columns=["region", "period", "value"])
+
+
+HIST = _monthly({("A", 2022): 999.0, ("A", 2023): 120.0, ("A", 2024): 240.0, ("A", 2025): 360.0,
+                 ("B", 2023): 120.0, ("B", 2024): 120.0, ("B", 2025): 120.0, ("C", 2025): 60.0})
+GDP = pd.DataFrame([("A", "2025", 300.0), ("B", "2025", 100.0), ("C", "2025", 100.0), ("A", "2024", 1.0)],
+                   columns=["region", "period", "value"])
+
+
+def test_plan_totals():
+    p = PL.plan_handed_down("P", {2027: 900, 2026: 1000})
+    assert p.totals == ((2026, 1000.0), (2027, 900.0)) and p.method == "handed_down"
+    assert p.years == [2026, 2027] and p.start_year == 2026 and p.five_year_total == 1900.0 and p.total(2027) == 900.0
+    assert p.to_frame().values.tolist() == [[2026, 1000.0], [2027, 900.0]]
+    q = PL.plan_from_intensity("P", {2026: 2000.0, 2027: 2100.0, 2028: 9.0}, {2027: 0.48, 2026: 0.5})
+    assert q.totals == ((2026, 1000.0), (2027, 1008.0)) and q.method == "intensity"
+
+
+def _shares(frame, col="share"):
+    return {(y, r): v for y, r, v in frame[["year", "region", col]].itertuples(index=False)}
+
+
+def test_allocation_by_history_gdp_intensity_population_and_a_mix():
+    e = PL.allocation_shares("history", [2026, 2027], history=HIST)
+    # base 2025 (the last year complete for all three); means over 2023–2025: A 240, B 120, C 60 (one year)
+    assert _shares(e) == pytest.approx({(y, r): v for y in (2026, 2027) for r, v in
+                                        (("A", 240 / 420), ("B", 120 / 420), ("C", 60 / 420))})
+    assert list(e.columns) == ["year", "region", "share", "share_emissions"]
+    g = PL.allocation_shares("gdp", [2026], gdp=GDP, gdp_growth={"A": 0.0})
+    # a growth mapping without B and C: they grow by the 5% default
+    assert _shares(g) == pytest.approx({(2026, "A"): 300 / 510, (2026, "B"): 105 / 510, (2026, "C"): 105 / 510})
+    g = PL.allocation_shares("gdp", [2026, 2027], gdp=GDP, gdp_growth=0.1,
+                             gdp_forecast=pd.DataFrame({"region": ["B"], "year": [2026], "value": [500.0]}))
+    assert _shares(g)[(2026, "B")] == pytest.approx(500 / (330 + 500 + 110))
+    assert _shares(g)[(2027, "A")] == pytest.approx(0.6)
+    i = PL.allocation_shares("intensity", [2026, 2027], history=HIST, gdp=GDP, intensity_decline={"C": 0.5})
+    # base intensity 2025: A 360/300, B 120/100, C 60/100; GDP × intensity × (1 − decline)^(y − 2025)
+    raw26 = {"A": 315 * 1.2 * 0.96, "B": 105 * 1.2 * 0.96, "C": 105 * 0.6 * 0.5}
+    assert [_shares(i)[(2026, r)] for r in "ABC"] == pytest.approx([raw26[r] / sum(raw26.values()) for r in "ABC"])
+    pop = pd.DataFrame([("A", "2025", 50.0), ("B", "2025", 30.0), ("C", "2025", 99.0), ("C", "2025", 20.0),
+                        ("A", "2025-Q1", 1.0), ("A", "2026", 1.0)], columns=["region", "period", "value"])
+    pc = PL.allocation_shares("per_capita", [2026], population=pop, cities=["A", "B", "C"])
+    assert _shares(pc) == pytest.approx({(2026, "A"): 0.5, (2026, "B"): 0.3, (2026, "C"): 0.2})
+    mix = PL.allocation_shares("mix", [2026], history=HIST, gdp=GDP, weights={"history": 1.0, "gdp": 3.0})
+    gdp26 = {"A": 315 / 525, "B": 105 / 525, "C": 105 / 525}
+    emis = {"A": 240 / 420, "B": 120 / 420, "C": 60 / 420}
+    assert [_shares(mix)[(2026, r)] for r in "ABC"] == pytest.approx([0.25 * emis[r] + 0.75 * gdp26[r] for r in "ABC"])
+    assert _shares(mix, "share_gdp")[(2026, "A")] == pytest.approx(0.6)
+    default_mix = PL.allocation_shares("mix", [2026], history=HIST, gdp=GDP)
+    assert _shares(default_mix)[(2026, "C")] == pytest.approx(0.7 * 60 / 420 + 0.3 * 0.2)
+
+
+def test_allocation_refusals_and_a_city_without_anything():
+    with pytest.raises(ValueError, match="unknown allocation method 'lottery'"):
+        PL.allocation_shares("lottery", [2026], history=HIST)
+    with pytest.raises(ValueError, match=r"unknown mix components \['luck'\]"):
+        PL.allocation_shares("mix", [2026], history=HIST, weights={"luck": 1.0})
+    with pytest.raises(ValueError, match="method 'emissions' needs history"):
+        PL.allocation_shares("emissions", [2026], gdp=GDP)
+    with pytest.raises(ValueError, match="'gdp' and 'intensity' need gdp"):
+        PL.allocation_shares("gdp", [2026], history=HIST)
+    with pytest.raises(ValueError, match="'per_capita' needs population"):
+        PL.allocation_shares("per_capita", [2026], history=HIST)
+    with pytest.raises(ValueError, match="no complete year of emissions for all cities before 2025"):
+        PL.allocation_shares("emissions", [2025], history=HIST)
+    zero = PL.allocation_shares("gdp", [2026], gdp=GDP.assign(value=0.0))
+    assert _shares(zero) == pytest.approx({(2026, r): 1 / 3 for r in "ABC"})     # nothing to go on: equal shares
+
+
+def test_plan_entries_reserve_quota_allocations_and_rounding():
+    plan = PL.plan_handed_down("P", {2026: 1000.0})
+    shares = pd.DataFrame({"year": 2026, "region": ["B", "A", "C", "D"], "share": [0.3, 0.5, 0.2, 0.0]})
+    es = PL.plan_entries(plan, shares, user="u", reserve_share=0.03,
+                         separately_listed=[{"year": 2026, "region": "R", "project": "X", "amount": 20.0},
+                                            {"year": 2027, "region": "R", "project": "Y", "amount": 5.0}])
+    assert [(e.entry_id, e.type, e.amount, e.from_region, e.to_region) for e in es] == [
+        ("plan-2026-001", "reserve_set_aside", 30.0, "P", "reserve"), ("plan-2026-002", "separately_listed", 20.0, None, "R"),
+        ("plan-2026-003", "allocation", 475.0, "P", "A"), ("plan-2026-004", "allocation", 285.0, "P", "B"),
+        ("plan-2026-005", "allocation", 190.0, "P", "C")]
+    assert es[1].project == "X" and all(e.user == "u" and e.reason == "five-year plan" for e in es)
+    on_top = PL.plan_entries(plan, shares, user="u", reserve_share=0.0, separately_listed_within_total=False,
+                             separately_listed=[{"year": 2026, "region": "R", "project": "X", "amount": 20.0}])
+    assert [e.amount for e in on_top if e.type == "allocation"] == [500.0, 300.0, 200.0]
+    thirds = PL.plan_entries(PL.plan_handed_down("P", {2026: 100.0}),
+                             pd.DataFrame({"year": 2026, "region": ["A", "B", "C"], "share": [1 / 3] * 3}),
+                             user="u", reserve_share=0.0, id_prefix="x")
+    assert [(e.entry_id, e.amount) for e in thirds] == [("x-2026-001", 33.34), ("x-2026-002", 33.33), ("x-2026-003", 33.33)]
+    with pytest.raises(LedgerError) as exc:
+        PL.plan_entries(plan, shares, user="u", reserve_share=0.0501)
+    assert exc.value.code == "reserve_over_max"
+    with pytest.raises(LedgerError) as exc:
+        PL.plan_entries(plan, shares, user="u", separately_listed=[{"year": 2026, "region": "R", "project": "X",
+                                                                     "amount": 990.0}])
+    assert exc.value.code == "allocation_exceeds_total" and exc.value.params["claimed"] == pytest.approx(1020.0)
