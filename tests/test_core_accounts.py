@@ -155,3 +155,27 @@ def test_evaluation_weights_and_grades():
     assert EV.grade(None) is None and EV.grade(float("nan")) is None
     assert sum(wt for wt, _ in EV.INDICATORS.values()) == pytest.approx(1.0)
     assert EV.ENTERED == ("target_reasonableness", "coordination")
+
+
+def test_adjustment_rule_small_edges():
+    edge = pd.DataFrame([
+        ("M", 1000.0, 900.0, 1000.0, False, 30.5),     # surplus 30 pays 30 of the debt 30.5: −0.50
+        ("N", 1000.0, 1100.004, 1000.0, False, 0.0),   # wants 100.004, cap 50: 50.00 owed (to the cent)
+        ("O", 1000.0, 1100.0, 0.0, False, 0.0),        # next year's budget 0: cap 0, nothing deducted, all owed
+        ("Q", 1000.0, 900.0, 1000.0, False, 30.0),     # surplus exactly pays the debt: no change
+    ], columns=["region", "budget", "accounted", "next_budget", "major_project", "debt_in"])
+    out = R.propose(edge).set_index("region")
+    assert out["adjustment"].to_dict() == {"M": -0.5, "N": -50.0, "O": 0.0, "Q": 0.0}
+    assert out["adjustment_kind"].to_dict() == {"M": "deduction", "N": "deduction", "O": "none", "Q": "none"}
+    assert out["debt"].to_dict() == {"M": 0.0, "N": 50.0, "O": 100.0, "Q": 0.0}
+    assert out["capped"].dtype == bool and out["capped"].to_dict() == {"M": False, "N": True, "O": True, "Q": False}
+    j = R.propose(CITIES[CITIES["region"] == "J"]).iloc[0]
+    assert j["reason_en"].startswith("Deviation +0.0%, repaying an earlier debt: next year's budget reduced by 50.00")
+    h = R.propose(CITIES[CITIES["region"] == "H"], reserve_next=10.0).iloc[0]
+    assert h["adjustment"] == 10.0 and not h["capped"]                 # the reserve exactly enough: not limited
+    assert R.ledger_moves({"A": 12.34}, {}) == [("reserve_release", "A", 12.34)]
+    zh, en = R.rule_text(None, "zh"), R.rule_text(None, "en")
+    assert zh[2] == "超出扣减上限的部分作为欠账结转至下一年度决算继续扣减；"
+    assert zh[4] == "承担经批准单列重大项目的城市免于扣减，转入项目全生命周期评估；"
+    assert en[2] == "Overspend beyond the deduction cap is carried as a debt into the next close;"
+    assert R.rule_text({"debt": "write_off"}, "zh")[2] == "超出扣减上限的部分予以核销；"

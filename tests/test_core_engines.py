@@ -21,6 +21,9 @@ def test_get_engine_by_name_and_a_clear_refusal():
     with pytest.raises(ValueError) as exc:
         get_engine("hadoop")
     assert str(exc.value) == "unknown engine 'hadoop'; choose one of duckdb, spark"
+    given = object()                      # a session handed over: the adapter neither starts nor imports Spark
+    spark = get_engine("spark", spark=given)
+    assert spark.name == "spark" and spark.spark is given
     assert ENGINES == ("duckdb", "spark")
 
 
@@ -29,6 +32,7 @@ def test_settings_and_quoting():
     got = e.fetch("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t, "
                   "current_setting('preserve_insertion_order') AS p").iloc[0]
     assert got["m"] == "953.6 MiB" and int(got["t"]) == 1 and not bool(got["p"])
+    assert e.fetch("PRAGMA database_list")["file"].tolist() in ([None], [""])   # in memory, never a file
     e.close()
     e = DuckDBEngine(threads=None, memory_limit="512MB")
     assert e.fetch("SELECT current_setting('memory_limit') AS m").iloc[0, 0] == "488.2 MiB"

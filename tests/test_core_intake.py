@@ -170,6 +170,9 @@ def test_meter_file_every_problem_on_its_row_and_today_is_allowed():
         "Enterprise E1 misses 43 days (between 2026-03-01 and 2026-04-15)",     # refused days are not counted
         "Enterprise E2 misses 1 days (between 2026-03-01 and 2026-03-08)"]
     assert rep.loc["negative", "column"] == "kwh" and rep.loc["bad_date", "column"].tolist() == ["date", "date"]
+    assert rep.loc["unknown_enterprise", "column"].tolist() == ["enterprise_id"] * 2
+    assert rep.loc["future_date", "column"] == "date" and rep.loc["already_stored", "column"] == "date"
+    assert rep.loc["duplicate", "column"].tolist() == ["date", "date"]
     assert chk.clean.values.tolist() == [["E1", pd.Timestamp("2026-03-01"), 100.0], ["E1", pd.Timestamp("2026-03-03"), 1200.0],
                                          ["E1", pd.Timestamp("2026-04-15"), 5.0], ["E2", pd.Timestamp("2026-03-08"), 10.0]]
     assert not chk.ok and len(chk.errors) == 13 and chk.rows_in == 17
@@ -185,6 +188,7 @@ def test_meter_checks_list_fifty_rows_then_count_the_rest():
     assert len(chk.report) == 51 and (chk.report["code"] == "unknown_enterprise").all()
     last = chk.report.iloc[-1]
     assert pd.isna(last["row"]) and last["problem_en"] == "10 more rows with the same problem are not listed"
+    assert last["severity"] == "error"
     assert last["problem_zh"] == "另有 10 行同类问题未列出" and chk.report.iloc[49]["value"] == "X49"
 
 
@@ -200,6 +204,7 @@ def test_reading_meter_files():
     raw, rep = mv.read_meter_file(b"PAR1 not really parquet", "m.bin")
     assert raw is None and rep["code"].tolist() == ["unreadable"]
     assert rep.iloc[0]["problem_en"].startswith("The file cannot be read: ")
+    assert rep.iloc[0]["problem_en"] not in ("The file cannot be read: ", "The file cannot be read: None")
     buf = io.BytesIO()
     pq.write_table(pa.table({"enterprise_id": ["E1", None], "date": ["2026-03-01", "2026-03-02"], "kwh": [5, 6.5]}), buf)
     raw, rep = mv.read_meter_file(buf.getvalue(), "M.PARQUET")
@@ -210,3 +215,12 @@ def test_reading_meter_files():
     reg = pd.DataFrame({"code": ["E1"], "name_zh": ["甲厂"], "name_en": ["Plant A"], "region": ["A"], "sector": ["steel"]})
     assert mv.enterprise_list(reg, "en").values.tolist() == [["E1", "Plant A", "A", "steel"]]
     assert mv.enterprise_list(reg.drop(columns="name_en"), "en").values.tolist() == [["E1", "甲厂", "A", "steel"]]
+
+
+def test_a_nan_reading_is_not_finite_and_a_big_file_is_refused_with_its_size(monkeypatch):
+    raw, _ = mv.read_meter_file(b"enterprise_id,date,kwh\nE1,2026-03-01,nan\nE1,2026-03-02,Infinity\n", "m.csv")
+    chk = mv.validate_meters(raw, {"E1"}, TODAY)
+    assert chk.report[["row", "code", "value"]].values.tolist()[:2] == [[2, "non_finite", "nan"], [3, "non_finite", "Infinity"]]
+    monkeypatch.setattr(mv, "MAX_BYTES", 2 * 2**20)
+    raw, rep = mv.read_meter_file(b"x" * (3 * 2**20), "m.csv")
+    assert raw is None and rep[["row", "code", "problem_en"]].values.tolist() == [[None, "too_big", "The file is too large (3 MB)"]]
