@@ -234,7 +234,15 @@ def main() -> None:
     ap.add_argument("--cities", type=int, default=N_CITIES)
     ap.add_argument("--quick", action="store_true", help="only the 12-city cold start and upload → usable")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--navigation", action="store_true",
+                    help="only page-to-page navigation and the plan draft save on the demo (benchmarks/navigation.py)")
     args = ap.parse_args()
+    if args.navigation:
+        from benchmarks import navigation
+
+        sys.argv = [sys.argv[0], "--runs", str(args.runs)]
+        navigation.main()
+        return
     N_CITIES = args.cities
     tmp = Path(tempfile.mkdtemp())
     bench_small(tmp, args.runs)
