@@ -405,3 +405,49 @@ def test_progress_second_city_province_ranks_and_last_quarter():
         compute_progress(pd.DataFrame(_city("X", 1.0, [1.0]), columns=["region", "period", "value", "kind", "lo90",
                                                                           "hi90"]),
                          pd.DataFrame({"region": ["X"], "year": [2026], "budget": [1.0]}), 2026, 13)
+
+
+def test_projection_with_combined_january_february():
+    # last year January–February was one total 200; this year January alone is known (250): February takes the
+    # rest of the pair × trend, never below zero; this year's own combined pair is one element of the path
+    rows = [("C", "2025-01..02", 200.0, "statistical", np.nan, np.nan)]
+    rows += [("C", f"2025-{m:02d}", 100.0, "statistical", np.nan, np.nan) for m in range(3, 13)]
+    co2 = pd.DataFrame(rows + [("C", "2026-01", 250.0, "statistical", np.nan, np.nan)],
+                       columns=["region", "period", "value", "kind", "lo90", "hi90"])
+    path = projection.projection_paths(co2, 2026, 1).set_index("month")
+    assert path.loc[2, "value"] == 0.0 and path.loc[2, "kind"] == "projected" and path.loc[3, "value"] == 100.0
+    assert path["span"].isna().all()
+    co2.loc[co2["period"] == "2026-01", "value"] = 90.0
+    path = projection.projection_paths(co2, 2026, 1).set_index("month")
+    assert path.loc[2, "value"] == pytest.approx(110.0)
+    both = pd.concat([co2[co2["period"] != "2026-01"],
+                      pd.DataFrame([("C", "2026-01..02", 180.0, "statistical", np.nan, np.nan)], columns=co2.columns)])
+    path = projection.projection_paths(both, 2026, 2)
+    assert path["span"].tolist()[:2] == ["2026-01..02", "2026-01..02"] and path["span"].iloc[2:].isna().all()
+    assert path["value"].tolist()[:2] == [0.0, 180.0] and path["kind"].tolist()[:2] == ["statistical"] * 2
+    assert path.set_index("month").loc[3, "value"] == pytest.approx(100 * 180 / 200)   # the pair is the trend
+    early = projection.projection_paths(both, 2026, 1)              # the pair is known from February on
+    assert early["kind"].tolist()[:2] == ["projected", "projected"]
+    prov = projection.province_monthly(monthly_frame(both).assign(kind="statistical").drop(columns=["lo90", "hi90"]),
+                                       ["C"], "P")
+    assert prov["kind"].tolist()[0] == "statistical" and prov["lo90"].isna().all() and prov["hi90"].isna().all()
+    assert prov[prov["month"] <= 2]["span"].tolist()[-2:] == ["2026-01..02", "2026-01..02"]
+    empty = projection.province_monthly(monthly_frame(both), ["X"], "P")
+    assert list(empty.columns) == ["region", "year", "month", "period", "value", "kind", "lo90", "hi90"]
+
+
+def test_progress_inputs_without_kind_or_bands_and_its_refusals():
+    co2 = pd.DataFrame([(r, f"{y}-{m:02d}", 10.0) for r in ("A", "B") for y in (2025, 2026) for m in range(1, 13)
+                        if (y, m) <= (2026, 12)], columns=["region", "period", "value"])
+    budgets = pd.DataFrame({"region": [1, 2], "year": ["2026", "2026"], "budget": [100.0, 200.0]})
+    p = compute_progress(co2.replace({"A": "1", "B": "2"}), budgets, 2026, 12,
+                         intensity_targets=pd.DataFrame({"region": ["1"], "year": [2026], "value": [0.7]}))
+    assert p["budget"].tolist() == [100.0, 200.0] and p["used_estimated"].tolist() == [0.0, 0.0]
+    assert p["cut_needed"].isna().all() and p["cut_needed"].dtype == float and p["last_year_rest_avg"].isna().all()
+    assert p["last_year_rest_avg"].dtype == float and p["intensity_target"].tolist()[0] == 0.7
+    assert p["previous_intensity_change"].dtype == float and p["seasonal_years"].dtype == np.int64
+    assert p["schedule_progress"].dtype == float and p["status"].tolist() == ["overspend", "surplus"]
+    nob = compute_progress(co2, pd.DataFrame(columns=["region", "year", "budget"]), 2026, 6)
+    assert nob["budget"].isna().all() and nob["five_year_used"].tolist() == [60.0, 60.0]   # plan starts this year
+    with pytest.raises(ValueError, match=r"^month must be in 1\.\.12$"):
+        compute_progress(co2, budgets, 2026, 0)
