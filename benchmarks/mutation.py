@@ -127,6 +127,39 @@ _same("the dict already lists the columns in that order", "budget.schedule.x_sea
 _same("an array of str: tolist() gives the same Python strings", "budget.schedule.x_seasonal_pattern", 226, 228)
 _same("np.arange of ints is int64 on the 64-bit platforms the project runs on",
       "budget.schedule.x_seasonal_pattern", 238, 241)
+_same("a missing value becomes text that is not a month either way ('None', 'nan', 'XXXX')",
+      "budget.whatif.x__month_numbers", 4, 6, 8)
+_same("fullmatch on text values leaves no missing value to fill; a bool Series gives a bool array",
+      "budget.whatif.x__month_numbers", 10, 11, 14)
+_same("str[5:8] of a 7-character YYYY-MM is str[5:7]", "budget.whatif.x__month_numbers", 30)
+_same("to_numpy(dtype=None) of an int, float, bool or text column gives the same values",
+      "budget.whatif.x_outlook", 29, 34, 38, 79, 86, 92, 95, 143)
+_same("nan=0.0 is np.nan_to_num's default", "budget.whatif.x_outlook", 72, 110, 157)
+_same("NaN values are already excluded by the isfinite mask before", "budget.whatif.x_outlook", 73)
+_same("None assigned into a float array is NaN", "budget.whatif.x_outlook", 113)
+_same("the dict already lists the columns in that order", "budget.whatif.x_outlook", 116, 118)
+_same("a bool Series gives a bool array", "budget.whatif.x_reduction_grid", 22, 24)
+_same("to_numeric gives float64 already", "budget.whatif.x_reduction_grid", 77)
+_same("np.errstate only silences warnings", "budget.whatif.x_reduction_grid", 92)
+_same("keep='first' is drop_duplicates' default", "budget.policy.x_instruments", 11)
+_same("keep='first' is drop_duplicates' default; sort_values ignores kind when sorting on several columns",
+      "budget.policy.x_recommend_policies", 35, 37, 39, 44, 45)
+_same("monthly_frame sorts and resets the index after the concat", "budget.periods.x__lay_jan_feb", 180)
+_same("astype(None) of year text then astype(int) gives the same years", "budget.periods.x_gdp_by_quarter", 50)
+_same("a bool Series gives a bool array; 'span' is only missing when no Jan-Feb row was laid",
+      "budget.periods.x_monthly_frame", 40, 50)
+_same("the relevance map gives float already", "budget.alerts.x_driver_changes", 150)
+_same("an empty frame: no values whose dtype could differ", "budget.alerts.x_driver_changes", 170)
+_same("pandas reads the orient case-insensitively", "budget.alerts.x_build_alerts", 70)
+_same("group ids are 0..n-1 in order already: sorting them changes nothing", "intake.row_checks.x_duplicate_groups",
+      16, 18)
+_same("SQL keywords and settings are case-insensitive", "engines.duckdb_engine.xǁDuckDBEngineǁ__init__", 11, 12)
+_same("SQL keywords and settings are case-insensitive", "engines.duckdb_engine.xǁDuckDBEngineǁread_parquet", 25, 27)
+_same("SQL keywords and settings are case-insensitive", "engines.duckdb_engine.xǁDuckDBEngineǁview", 6, 8)
+_same("a Protocol's method body is never run", "engines.xǁEngineǁview", 1)
+_same("a dev of None/NaN is always 'no_data', whose text has no percentage", "budget.adjustment_rule.x__reason", 10)
+_same("pd.Series(None).fillna(False) is the same all-False mask", "budget.adjustment_rule.x_propose", 50)
+_same("any language but 'zh' is English", "budget.adjustment_rule.x_propose", 370)
 _same("itertuples(index=None) yields no index, like index=False", "nowcast.reconcile.x_reconcile", 12)
 _same("ok = None is as false as ok = False for the `if not ok` after it", "nowcast.reconcile.x_reconcile", 47)
 _same("defuse() returns a non-text column name unchanged", "reports.safe_text.x_defuse_frame", 9)

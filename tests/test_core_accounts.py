@@ -179,3 +179,31 @@ def test_adjustment_rule_small_edges():
     assert zh[4] == "承担经批准单列重大项目的城市免于扣减，转入项目全生命周期评估；"
     assert en[2] == "Overspend beyond the deduction cap is carried as a debt into the next close;"
     assert R.rule_text({"debt": "write_off"}, "zh")[2] == "超出扣减上限的部分予以核销；"
+
+
+def test_evaluation_indicator_values_by_hand():
+    closes = pd.DataFrame([("A", 2021, False, 100.0, 100.0, 40.0, 2.5), ("A", 2022, False, 110.0, 100.0, 50.0, 2.2),
+                           ("B", 2022, False, 90.0, 100.0, 90.0, 0.9), ("P", 2021, True, 100.0, 100.0, 40.0, 2.5),
+                           ("P", 2022, True, 200.0, 200.0, 140.0, 1.5), ("A", 2020, False, 1.0, 1.0, 1.0, 1.0)],
+                          columns=["region", "year", "is_province", "accounted", "budget", "gdp", "intensity"])
+    v = EV.indicator_values(
+        closes, start=2021, end=2022, base_intensity=pd.Series({"A": 2.75, "B": 1.0, "P": 2.0}),
+        target_end=pd.Series({"A": 2.475}),
+        red_years=pd.DataFrame({"region": ["A", "B"], "year": [2021, 2022]}),
+        measures=pd.DataFrame({"region": ["A", "A"], "created_at": ["2022-02-15", "2020-06-01"]}),
+        estimate_errors=pd.DataFrame({"region": ["A", "A", "B"], "estimate": [110.0, 90.0, 5.0],
+                                      "actual": [100.0, 100.0, 0.0]}),
+        uploads=pd.DataFrame({"region": ["A", "A"], "period": ["2022-01", "2022-02"],
+                              "first_recorded": ["2022-03-10", "2022-05-01"]})).set_index("region")
+    a, b, p = v.loc["A"], v.loc["B"], v.loc["P"]
+    assert a["years_closed"] == 2 and a["five_year_accounted"] == 210.0 and a["total_completion"] == pytest.approx(1.05)
+    assert a["intensity_decline"] == pytest.approx(0.2) and a["intensity_target_decline"] == pytest.approx(0.1)
+    assert a["intensity_completion"] == pytest.approx(2.0) and a["budget_accuracy"] == pytest.approx(0.05)
+    assert a["alert_response_days"] == 45 and a["red_years"] == 1          # red 2021: a measure on 15 Feb 2022
+    assert a["nowcast_mape"] == pytest.approx(0.1) and a["upload_on_time_share"] == 0.5   # 38 days yes, 62 no
+    assert np.isnan(b["total_completion"]) and np.isnan(b["five_year_budget"])          # one year closed of two
+    assert b["intensity_target_decline"] == pytest.approx(0.18)                        # no target: 18%
+    assert b["alert_response_days"] == 180 and b["budget_accuracy"] == pytest.approx(0.1)
+    assert np.isnan(b["nowcast_mape"]) and np.isnan(b["upload_on_time_share"]) and np.isnan(a["capacity_coverage"])
+    assert p["nowcast_mape"] == pytest.approx(0.1) and bool(p["is_province"]) and p["gdp_end"] == 140.0
+    assert v.index.tolist() == ["A", "B", "P"]
