@@ -150,7 +150,18 @@ def test_meter_job_factors_separate_the_sector_fallback_from_the_pool(tmp_path):
     assert city.index.tolist() == [("A", "2026-01"), ("A", "2026-02"), ("B", "2026-01")]   # X9 has no region
     assert city.loc[("B", "2026-01"), "co2"] == pytest.approx(2.0 * want["C2"][2])
     assert city.loc[("A", "2026-01"), "co2_sd"] == pytest.approx(2.0 * want["S3"][3])
+    c = city.loc[("A", "2026-01")]
+    assert c["lo90"] == pytest.approx(max(0.0, c["co2"] - meter_job.Z90 * c["co2_sd"]))
+    assert c["hi90"] == pytest.approx(c["co2"] + meter_job.Z90 * c["co2_sd"])
     sector = out["sector"]
+    assert sector["hi90"].tolist()[0] == pytest.approx(2.0 * (0.52 + meter_job.Z90 * want["S3"][3]))
+    assert sector["lo90"].tolist()[0] == pytest.approx(max(0.0, 2.0 * (0.52 - meter_job.Z90 * want["S3"][3])))
+    e = DuckDBEngine(threads=1)
+    try:                                                  # the exact files a warehouse lists
+        listed = meter_job.run(e, [str(tmp_path / "m" / "a.parquet")], EMITTERS, YEARS, outputs=("monthly",))
+    finally:
+        e.close()
+    assert listed["monthly"].values.tolist() == m.values.tolist()
     assert sector[["region", "sector", "month", "enterprises"]].values.tolist() == [
         ["A", "steel", "2026-01", 1], ["A", "steel", "2026-02", 1], ["B", "cement", "2026-01", 1]]
     assert meter_job.Z90 == pytest.approx(1.6448536269514722)
