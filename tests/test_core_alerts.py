@@ -180,3 +180,15 @@ def test_alert_selection_projects_as_mapping_and_the_probability_words():
     assert none.empty and list(none.columns) == alerts.ALERT_COLUMNS
     assert [alerts._prob(x) for x in (0.991, 0.99, 0.5, 0.01, 0.009)] == [">99%", "99%", "50%", "1%", "<1%"]
     assert alerts._pct(0.1234) == "12.3%" and alerts._pct(-0.02, True) == "-2.0%" and alerts._pct(0.0, True) == "+0.0%"
+
+
+def test_alert_edges_zero_deviation_mixes_per_situation_and_driver_columns():
+    prog = _progress_rows()
+    prog.loc[prog["region"] == "O", "deviation"] = 0.0
+    prog.loc[prog["region"] == "O", "status"] = "overspend"
+    a = alerts.build_alerts(prog, major_projects={"R": "一期"}).set_index("region")
+    assert a.loc["O", "reason_zh"].startswith("1–3月累计排放较时序进度 +0.0%")
+    assert len(a.loc["R", "policies"]) == len(a.loc["O", "policies"]) + 5      # R's mix has the project's tools
+    assert "major_project" not in {p["case"] for p in a.loc["O", "policies"]}
+    assert list(alerts.driver_changes(_drivers(), 2026, 3).columns) == [
+        "region", "indicator", "name_zh", "name_en", "value", "value_last_year", "yoy", "relevance", "score"]

@@ -228,3 +228,18 @@ def test_a_month_missing_from_the_path_adds_nothing_to_the_cumulative():
     o = whatif.outlook(progress, paths, MEASURES.iloc[:1], 2026).iloc[0]
     # with the measure months 11 and 12 fall to 0: the cumulative stays at 0.9, under the budget of 1.0
     assert o["measures_reduction"] == pytest.approx(4.0) and o["run_out_month_with_measures"] is None
+
+
+def test_mix_edges_zero_and_unknown_contributions_and_duplicate_driver_rows():
+    out = mix.recommend_mix("balance", (), [{"group": "industry", "value": 0.0}, {"group": "unknown", "value": 5.0}])
+    assert "attribution" not in out["source"].tolist()
+    empty = mix.expected_vs_achieved(pd.DataFrame(), None, None, 2026, 6)
+    assert list(empty.columns) == ["measure_id", "months_active", "expected_to_date", "reported_to_date",
+                                   "reported_accepted", "indicator", "indicator_yoy", "indicator_estimate"]
+    ms = pd.DataFrame([(1, "A", "2026-01", "2026-12", None, None, 12.0, "out_crude_steel", "in_progress")],
+                      columns=["measure_id", "region", "planned_start", "planned_end", "actual_start", "actual_end",
+                               "reduction", "indicator", "status"])
+    drv = pd.DataFrame([("A", "2025-01", "out_crude_steel", 100.0), ("A", "2026-01", "out_crude_steel", 50.0),
+                        ("A", "2026-01", "out_crude_steel", 80.0)], columns=["region", "period", "indicator", "value"])
+    got = mix.expected_vs_achieved(ms, None, drv, 2026, 1).iloc[0]
+    assert got["indicator_yoy"] == pytest.approx(-0.2)             # the last row of a repeated month wins

@@ -105,3 +105,14 @@ def test_safe_ratio_scalars_and_arrays():
     assert math.isnan(P.safe_ratio(1, 0)) and math.isnan(P.safe_ratio(1, None)) and math.isnan(P.safe_ratio(1, math.inf))
     got = P.safe_ratio([1, 2, 3, 4], [2, 0, np.nan, -4])
     assert got[0] == 0.5 and math.isnan(got[1]) and math.isnan(got[2]) and got[3] == -1.0
+
+
+def test_known_january_to_march_keep_their_months_and_frame_columns():
+    df = pd.DataFrame([("B", "2026-01", 10.0, "statistical"), ("B", "2026-02", 12.0, "statistical"),
+                       ("B", "2026-03", 5.0, "statistical"), ("B", "2026-01..02", 99.0, "statistical")],
+                      columns=["region", "period", "value", "kind"])
+    m = P.monthly_frame(df)
+    assert m["value"].tolist() == [10.0, 12.0, 5.0] and m["span"].isna().all()
+    assert list(m.columns) == ["region", "period", "value", "kind", "year", "month", "span"]
+    empty = P.gdp_by_quarter(pd.DataFrame({"region": ["A"], "period": ["x"], "value": [1.0]}))
+    assert empty.dtypes.tolist()[1:] == [np.dtype("int64"), np.dtype("int64"), np.dtype("float64")]
