@@ -84,7 +84,7 @@ MODULES: dict[str, list[str]] = {
     "engines/duckdb_engine.py": ["tests/test_meters_job.py", "tests/test_core_engines.py"],
     "engines/__init__.py": ["tests/test_meters_job.py", "tests/test_core_engines.py"],
     "monitor/ledger_change.py": ["tests/test_trust_authority.py"],
-    "warehouse/users.py": ["tests/test_users.py"],
+    "warehouse/users.py": ["tests/test_users.py", "tests/test_users_scope.py"],
     "intake/validate.py": ["tests/test_upload_validate.py", "tests/test_core_intake.py"],
     "intake/row_checks.py": ["tests/test_upload_validate.py", "tests/test_core_intake.py"],
     "intake/meters_validate.py": ["tests/test_meters_ingest.py", "tests/test_core_intake.py"],
