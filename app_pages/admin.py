@@ -9,6 +9,7 @@ from services import admin_view as A
 from services import auth, data, session
 from services.freshness import after_write
 from services.i18n import lang, name_col, t
+from services.tables import bilingual
 from warehouse import catalog, demo_accounts, users
 
 path, version = data.require_warehouse()
@@ -86,7 +87,8 @@ else:
         t("fu_t_region"): tg["region"].map(lambda r: names.get(r, r)), t("fu_t_period"): tg["period"].str.replace("-", "–"),
         t("fu_t_decline"): tg["intensity_decline"].map(lambda v: f"{v:.1%}"),
         t("fu_t_cap"): tg["total_cap"].map(lambda v: "—" if v is None or v != v else f"{v:,.0f}"),
-        t("fu_t_document"): tg["document"], t("fu_t_version"): tg["version"].astype(int)}), hide_index=True, width="stretch")
+        t("fu_t_document"): tg["document"].map(bilingual), t("fu_t_version"): tg["version"].astype(int)}), hide_index=True,
+        width="stretch")
 c = st.columns(2)
 c[0].download_button(t("fu_targets_template"), A.targets_template(), file_name="targets_template.csv", mime="text/csv",
                      key="fu_t_tpl")

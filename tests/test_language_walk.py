@@ -228,6 +228,9 @@ def data_words(walk_db):
     words |= {s for s in batches["source_name"] if isinstance(s, str)} | {"ana", "second.csv"}
     words |= {"铁城市", "地区", "数值"}  # the uploaded file's own region name and headers, quoted in its report
     words |= {"语言 / Language", "English", "中文"}  # the language switch names both languages on purpose
+    from demo_province.users_demo import DEMO_USERS  # people's names are data: the demo's accounts and authors
+
+    words |= {name for name, *_ in DEMO_USERS}
     with db.connect(walk_db) as con:  # the people: who raised, answered, filed (issue 17) are named as they are
         words |= {str(n) for n in con.execute("SELECT name FROM users").fetchnumpy()["name"]}
     try:  # measures are named by the city reporter who enters them, in their own words
