@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from budget import adjustment_rule, lmdi
+from services.documents import make as make_document
 from services import accounts_view as av
 from budget import config as bconfig
 from services import auth, data, province_view
@@ -34,6 +35,8 @@ vs = allv[allv["year"] == year]
 
 def closed_again(res) -> None:
     """After a close: the page is drawn again on the new version and says which version was stored."""
+    if res.ok and res.payload.get("unchanged"):  # nothing changed since the latest version: nothing stored, said so
+        after_write(t("fu_close_unchanged", year=year, v=res.payload.get("version", "?")))
     if res.ok:
         after_write(t("fu_close_done", year=year, v=res.payload.get("version", "?"),
                       n=len(res.payload.get("changes") or [])))
@@ -146,9 +149,10 @@ province_view.objections_block(path, version, "close", year, dict(zip(regions.in
 if st.button(t("acc_make_docs"), key="acc_docs"):
     st.session_state["acc_docs_for"] = int(latest["close_id"])
 if st.session_state.get("acc_docs_for") == int(latest["close_id"]):
-    pdf, xlsx = av.annual_docs(path, version, int(latest["close_id"]), year, bool(latest["provisional"]), tuple(months),
-                               int(latest["version"]))
-    c = st.columns(2)
-    c[0].download_button(t("acc_pdf"), pdf, file_name=f"annual_accounts_{year}.pdf", mime="application/pdf", key="acc_pdf")
-    c[1].download_button(t("acc_xlsx"), xlsx, file_name=f"annual_accounts_{year}.xlsx", key="acc_xlsx",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    pdf, xlsx = make_document(av.annual_docs, path, version, int(latest["close_id"]), year, bool(latest["provisional"]),
+                              tuple(months), int(latest["version"])) or (None, None)   # a renderer failure: a message
+    if pdf is not None:
+        c = st.columns(2)
+        c[0].download_button(t("acc_pdf"), pdf, file_name=f"annual_accounts_{year}.pdf", mime="application/pdf", key="acc_pdf")
+        c[1].download_button(t("acc_xlsx"), xlsx, file_name=f"annual_accounts_{year}.xlsx", key="acc_xlsx",
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -93,6 +93,7 @@ def cmd_close(args) -> int:
             return EXIT_OK
         close, info, diff = accounts.run_close(args.db_path, args.year, user=args.user)
         record = accounts.close_record(close) | {"close_id": info["close_id"], "version": info["version"],
+                                                 "unchanged": bool(info.get("unchanged")),
                                                  "changes": json.loads(diff.to_json(orient="records", force_ascii=False))}
         if args.pdf or args.xlsx:
             from monitor.filing_package import annual_extras

@@ -224,3 +224,7 @@ TEXT.update({
 TEXT.update({
     "fu_drop_limit": ("单个文件不超过 200 MB", "Limit 200 MB per file"),
 })
+TEXT.update({
+    "fu_close_unchanged": ("{year} 年的数据自第 {v} 版决算以来没有变化：未生成新版本，下方仍为第 {v} 版。",
+                           "{year}'s data has not changed since close version {v}: no new version stored; version {v} is shown below."),
+})

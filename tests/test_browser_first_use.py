@@ -28,6 +28,9 @@ def app(demo_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("first_use") / "demo.duckdb"
     shutil.copy(demo_db, path)
     create_demo_users(path)
+    from tests.test_first_use_pages import revise_2025
+
+    revise_2025(path)  # the demo analyst uploads revised 2025 statistics: the admin will close 2025 again
     with running_app(path) as url:
         yield url
 

@@ -20,6 +20,7 @@ def wh(demo_db, tmp_path, env_db):
     users.add_user(path, "省管理员", "admin", "admin-pass-123")
     users.add_user(path, "李填报", "reporter", "reporter-pass-1", region="SF03")
     users.add_user(path, "赵审定", "approver", "approver-pass-1")
+    users.add_user(path, "王分析", "analyst", "analyst-pass-1")
     return path
 
 
@@ -33,6 +34,15 @@ def _as(page: str, user: str | None, role: str | None, lang: str = "zh", state: 
     at.run()
     at.switch_page(f"app_pages/{page}.py")
     return at.run()
+
+
+def revise_2025(path) -> None:
+    """Revised statistics for a month of the closed year 2025 (uploaded by an analyst)."""
+    from warehouse import ingest
+
+    csv = "地区,时期,指标,数值,单位\n钢城市,2025-12,二氧化碳排放总量,980,万吨\n"
+    res = ingest.ingest_bytes(str(path), csv.encode("utf-8"), "2025修订.csv", user="王分析")
+    assert res.status in ("loaded", "partial"), res
 
 
 def _version(path) -> str:
@@ -65,10 +75,13 @@ def test_admin_closes_and_approves_a_year_and_sees_it(wh, lang):
     assert ("尚未批准" if lang == "zh" else "Not approved yet") in texts(at)
 
     at.selectbox(key="acc_year").select(2025).run()  # a past year: close again, then approve the new version
+    revise_2025(wh)  # revised statistics arrive: closing again makes a new version
     at.button(key="acc_reclose").click().run()
     assert not at.exception, at.exception
     shown = texts(at)
     assert ("已完成 2025 年决算，生成第 2 版" if lang == "zh" else "2025 is closed: version 2 stored") in shown
+    at.button(key="acc_reclose").click().run()  # again, with nothing new: said so, nothing stored
+    assert ("数据自第 2 版决算以来没有变化" if lang == "zh" else "has not changed since close version 2") in texts(at)
     assert ("尚未批准" if lang == "zh" else "Not approved yet") in shown
     at.button(key="acc_approve").click().run()
     assert not at.exception, at.exception
