@@ -32,7 +32,8 @@ def demo_obs() -> pd.DataFrame | None:
         obs = demo.observations[["region", "period", "indicator", "value"]]
         if not (obs["indicator"] == "co2_total").any():
             obs = pd.concat([obs, accounting.account_co2(obs)], ignore_index=True)
-        return obs
+        from monitor.nowcast_run import model_obs
+        return model_obs(obs)   # what the app trains on (sector value added is not a driver)
     except Exception as exc:  # the generator is another engineer's work in progress
         print(f"demo generator unavailable ({type(exc).__name__}: {exc}); using the built-in synthetic frame")
         return None
