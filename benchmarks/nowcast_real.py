@@ -162,7 +162,7 @@ def demo_replay(year: int = 2025) -> None:
     t0 = time.perf_counter()
     build_demo(path, n_cities=12, as_of=f"{year + 1}-06")
     with db.connect(path) as con:
-        obs_all = model_runs.model_inputs(con)
+        obs_all = nowcast_run.model_obs(model_runs.model_inputs(con))
         regions = queries.regions(con)
     hier = nowcast_run.hierarchy(regions)
     for m in range(1, 13):
