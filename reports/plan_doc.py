@@ -14,16 +14,29 @@ from budget.plan_versions import frames
 from reports import typst_pdf as tp
 from reports.xlsx import workbook
 
-HEADINGS = {
-    "totals": "一、五年总量与年度目标",
-    "scenarios": "二、情景预测与强度约束",
-    "allocation": "三、纵向分配方案",
-    "fairness": "四、公平性指标",
-    "reserve": "五、预留储备与单列指标",
-    "horizontal": "六、横向分配",
-    "duties": "七、责任分工与时间安排",
-    "objections": "八、意见、异议与答复",
+HEADINGS = {  # numbered in the order they appear (一、二、…): a section left out leaves no gap in the numbering
+    "totals": "五年总量与年度目标",
+    "scenarios": "情景预测与强度约束",
+    "allocation": "纵向分配方案",
+    "fairness": "公平性指标",
+    "reserve": "预留储备与单列指标",
+    "horizontal": "横向分配",
+    "duties": "责任分工与时间安排",
+    "objections": "意见、异议与答复",
 }
+NUMERALS = "一二三四五六七八九十"
+
+
+def _numbering():
+    """heading(key) -> "一、…", "二、…" in the order called."""
+    n = [0]
+
+    def title(key: str) -> str:
+        n[0] += 1
+        return f"{NUMERALS[n[0] - 1] if n[0] <= len(NUMERALS) else n[0]}、{HEADINGS[key]}"
+    return title
+
+
 WEIGHT_NAMES = {"history": "历史排放", "gdp": "GDP", "intensity": "强度", "per_capita": "人口"}
 
 
@@ -124,7 +137,8 @@ def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = No
     if c["method"] == "mix":
         method += "：" + "，".join(f"{WEIGHT_NAMES.get(k, k)} {w:.0%}" for k, w in c["weights"].items())
     reserve_total = sum(float(x or 0) for x in c["reserve"].values())
-    body = tp.heading(HEADINGS["totals"])
+    title = _numbering()
+    body = tp.heading(title("totals"))
     body += tp.kv_table([
         ("五年碳排放预算总量（万吨 CO2）", tp.fmt_number(c["total"], 2)),
         ("规划期", f"{y0}–{y1} 年"), ("选定情景", _label(config.SCENARIO_LABELS, c["scenario"])),
@@ -133,26 +147,26 @@ def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = No
         ("分配方法", method), ("预留储备", f"{c['reserve_share']:.1%}，合计 {tp.fmt_number(reserve_total, 2)} 万吨"),
         ("强度约束", f"末年较基准年下降 {c['target_decline']:.0%}"), ("状态", status)])
     body += tp.table(t["总量与年度目标"], digits=2)
-    body += tp.heading(HEADINGS["scenarios"])
+    body += tp.heading(title("scenarios"))
     body += tp.para("情景排放为估算值（带 90% 区间），强度约束隐含总量 = 目标强度 × 预期 GDP。")
     body += tp.table(t["情景比较"], digits={k: 1 for k in t["情景比较"].columns} | {"末年强度下降": 3})
-    body += tp.heading(HEADINGS["allocation"])
+    body += tp.heading(title("allocation"))
     body += tp.para(f"分配方法：{method}。各地区分配量（万吨 CO2）如下，分配因子见下表。")
     body += tp.table(t["纵向分配"], digits=1, size="7pt")
     body += tp.table(t["分配因子"], digits=2, size="7pt")
-    body += tp.heading(HEADINGS["fairness"])
+    body += tp.heading(title("fairness"))
     body += tp.para("人均 = 年均预算 / 常住人口；单位 GDP = 年均预算 / 规划期预期 GDP；变化为年均预算较近五年年均排放（负值表示收紧）。")
     body += tp.table(t["公平性"], digits={k: 2 for k in t["公平性"].columns} | {"较近五年变化": 3}, size="7pt")
-    body += tp.heading(HEADINGS["reserve"])
+    body += tp.heading(title("reserve"))
     body += tp.table(t["预留储备"], digits=2)
     if len(t["单列指标"]):
         body += tp.table(t["单列指标"][["年份", "地区", "地区名称", "项目", "单列指标（万吨）"]], digits=2)
     else:
         body += tp.para("本方案无单列指标。")
     if len(t["横向分配"]):
-        body += tp.heading(HEADINGS["horizontal"])
+        body += tp.heading(title("horizontal"))
         body += tp.table(t["横向分配"][["城市", "对象", "方法", "单位代码", "名称", "年份", "分配量（万吨）"]], digits=2, size="7pt")
-    body += tp.heading(HEADINGS["duties"])
+    body += tp.heading(title("duties"))
     body += tp.bullets([
         f"{parent}作为总承包人：统筹五年总量，持有预留储备，审批调剂、预支与单列指标，组织年度决算与考评。",
         "各下级地区：按下达的年度预算组织实施，将预算横向分解到行业或重点排放单位，按季度报送执行情况。",
@@ -165,7 +179,7 @@ def pdf(v: Mapping, names: Mapping[str, str], approval: pd.DataFrame | None = No
     if objections is not None:
         from reports.province_doc import objections_markup
 
-        body += objections_markup(objections, HEADINGS["objections"])
+        body += objections_markup(objections, title("objections"))
     from reports import books_doc
 
     body += books_doc.markup(books)

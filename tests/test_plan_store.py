@@ -156,6 +156,10 @@ def test_demo_plan_is_recorded_approved_without_new_ledger_entries(tmp_path_fact
     for heading in ("五年总量与年度目标", "情景预测与强度约束", "纵向分配方案", "公平性指标", "预留储备与单列指标",
                     "责任分工与时间安排", "示范省碳排放预算方案"):
         assert heading in text.replace(" ", ""), heading
+    import re
+
+    numbers = re.findall(r"^\s*([一二三四五六七八九十])、", text, flags=re.M)  # sections numbered without a gap
+    assert numbers == list("一二三四五六七八九十")[:len(numbers)] and len(numbers) >= 6, numbers
     assert f"{v['content']['total']:,.2f}" in text
     import openpyxl
 
