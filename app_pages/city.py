@@ -6,7 +6,7 @@ import streamlit as st
 
 from budget import config as bconfig
 from services import budget_view as bv
-from services import charts, data, tables
+from services import charts, data, tables, view_cache
 from services import measures_view
 from services import enterprise_view
 from services import accuracy_view
@@ -48,9 +48,9 @@ m[1].metric(t("bv_used"), bv.num(row["used"], 0),
 m[2].metric(t("bv_execution"), bv.pct(row["execution_rate"]), delta=t("cd_vs_schedule", dev=bv.pct(row["deviation"], True)),
             delta_color="inverse", help=t("bv_deviation"))
 m[3].metric(t("bv_schedule"), bv.pct(row["schedule_progress"]), help=f"{t('bv_schedule_linear')}: {bv.pct(row['schedule_linear'])}")
-st.altair_chart(charts.gauge_chart(float(row["execution_rate"] or 0), float(row["schedule_progress"] or 0),
-                                   bconfig.LEVEL_COLORS.get(level, bconfig.MISSING_COLOR),
-                                   {"execution": t("bv_execution"), "schedule": t("bv_schedule")}), width="stretch")
+view_cache.chart(path, version, ("gauge", region), lambda: charts.gauge_chart(
+    float(row["execution_rate"] or 0), float(row["schedule_progress"] or 0), bconfig.LEVEL_COLORS.get(level, bconfig.MISSING_COLOR),
+    {"execution": t("bv_execution"), "schedule": t("bv_schedule")}), width="stretch")  # built once per data version
 m = st.columns(4)
 m[0].metric(t("bv_p_overspend"), bv.pct(row["p_overspend"]), help=t("bv_p_overspend_help"))
 m[1].metric(t("bv_run_out"), row["run_out_month"] if isinstance(row["run_out_month"], str) else t("bv_never"))
@@ -75,17 +75,17 @@ last_year = rep.co2[(rep.co2["region"] == region) & rep.co2["period"].str.starts
 if region == rep.province:
     last_year = rep.co2[rep.co2["period"].str.startswith(str(rep.year - 1))]   # the chart sums the cities
 st.subheader(t("cd_monthly"))
-st.altair_chart(charts.monthly_budget_chart(path_rows, last_year, t("col_co2"), t("cd_last_year", year=rep.year - 1)),
-                width="stretch")
+view_cache.chart(path, version, ("monthly", region), lambda: charts.monthly_budget_chart(
+    path_rows, last_year, t("col_co2"), t("cd_last_year", year=rep.year - 1)), width="stretch")
 st.caption(t("estimate_note"))
 est_table = accuracy_view.estimate_table(path, version, region, [f"{rep.year}-{m:02d}" for m in range(1, 13)])
 if not est_table.empty:   # the months still estimated, each with its band and confidence word (nowcast.confidence)
     st.markdown(f"**{t('nc_est_table')}**")
     st.dataframe(est_table, hide_index=True, width="stretch")
 st.subheader(t("cd_cumulative"))
-st.altair_chart(charts.cumulative_chart(path_rows, rep.schedule[rep.schedule["region"] == region], float(row["budget"]),
-                                        {"y": t("col_co2"), "budget": t("cd_budget_line"), "schedule": t("cd_schedule_curve")}),
-                width="stretch")
+view_cache.chart(path, version, ("cumulative", region), lambda: charts.cumulative_chart(
+    path_rows, rep.schedule[rep.schedule["region"] == region], float(row["budget"]),
+    {"y": t("col_co2"), "budget": t("cd_budget_line"), "schedule": t("cd_schedule_curve")}), width="stretch")
 
 st.subheader(t("cd_alert"))
 alert = rep.alerts[rep.alerts["region"] == region]
@@ -103,18 +103,23 @@ else:
             hide_index=True, width="stretch")
 
 st.subheader(t("cd_ledger"))
-led = rep.ledger
-mine = led[(led["from_region"] == region) | (led["to_region"] == region)] if region != rep.province else led
-names = {**dict(zip(rep.regions["code"], rep.regions[nc])), "reserve": t("cd_reserve")}
-shown = pd.DataFrame({
-    t("col_date"): mine["date"].astype(str).str[:10], t("col_type"): mine["type"].map(tables.entry_type),
-    t("bv_year"): mine["year"], t("col_amount"): mine["amount"].astype(float),
-    t("col_from"): mine["from_region"].map(lambda c: names.get(c, c) if isinstance(c, str) else "—"),
-    t("col_to"): mine["to_region"].map(lambda c: names.get(c, c) if isinstance(c, str) else "—"),
-    t("col_project"): mine["project"].map(tables.bilingual), t("col_user"): mine["user"].map(tables.user_name),
-    t("col_reason_ledger"): mine["reason"].map(tables.ledger_reason)})
-st.dataframe(shown, hide_index=True, width="stretch",
-             column_config={t("col_amount"): st.column_config.NumberColumn(format="%.2f"),
-                            t("bv_year"): st.column_config.NumberColumn(format="%d")})
+
+
+def _ledger_table() -> pd.DataFrame:
+    led = rep.ledger
+    mine = led[(led["from_region"] == region) | (led["to_region"] == region)] if region != rep.province else led
+    names = {**dict(zip(rep.regions["code"], rep.regions[nc])), "reserve": t("cd_reserve")}
+    return pd.DataFrame({
+        t("col_date"): mine["date"].astype(str).str[:10], t("col_type"): mine["type"].map(tables.entry_type),
+        t("bv_year"): mine["year"], t("col_amount"): mine["amount"].astype(float),
+        t("col_from"): mine["from_region"].map(lambda c: names.get(c, c) if isinstance(c, str) else "—"),
+        t("col_to"): mine["to_region"].map(lambda c: names.get(c, c) if isinstance(c, str) else "—"),
+        t("col_project"): mine["project"].map(tables.bilingual), t("col_user"): mine["user"].map(tables.user_name),
+        t("col_reason_ledger"): mine["reason"].map(tables.ledger_reason)})
+
+
+view_cache.dataframe(path, version, ("ledger", region), _ledger_table, hide_index=True, width="stretch",
+                     column_config={t("col_amount"): st.column_config.NumberColumn(format="%.2f"),
+                                    t("bv_year"): st.column_config.NumberColumn(format="%d")})
 measures_view.city_section(path, version, rep, region)  # the city's measures and the what-if
 enterprise_view.enterprise_section(path, version, rep, region)  # metered key emitters: CO2 beside the city, status

@@ -11,7 +11,12 @@ SESSION_USER = "auth_user"
 
 
 def users_configured(path: str) -> bool:
-    return users.any_users(path)
+    from services import data
+
+    try:
+        return data.by_file(path, "any_users", lambda: users.any_users(path))  # no DuckDB open per view
+    except FileNotFoundError:
+        return users.any_users(path)
 
 
 @st.cache_resource(show_spinner=False)

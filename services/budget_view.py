@@ -1,8 +1,6 @@
 """Cached budget status for the pages (one computation per data version, year and as-of)."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import streamlit as st
 
 from budget import config as bconfig
@@ -13,12 +11,14 @@ WEATHER_ICONS = {"red": "⛈️", "orange": "🌧️", "surplus": "☀️", "bal
 LEVEL_ORDER = {"green": 0, "orange": 1, "red": 2}
 
 
-@lru_cache(maxsize=16)
 def report(path: str, version: str, year: int | None = None, as_of: str | None = None) -> StatusReport:
-    """The status report, cached per process and shared by every session without copying (st.cache_data
-    would pickle it on every hit). Pages only read its frames, never modify them."""
-    del version  # cache key only
-    return status_report(path, year=year, as_of=as_of)
+    """The status report, computed once per data version (concurrent first views wait for the one
+    computation) and shared by every session without copying (st.cache_data would pickle it on every
+    hit). Pages only read its frames, never modify them."""
+    from services import view_cache
+
+    return view_cache.memo(path, version, ("status_report", year, as_of),
+                           lambda: status_report(path, year=year, as_of=as_of))
 
 
 def require_report(path: str, version: str, year: int | None = None, as_of: str | None = None) -> StatusReport:

@@ -82,17 +82,8 @@ def _top(b: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def enterprise_section(path: str, version: str, rep, region: str) -> None:
-    """Draw the key-emitter section of the city page for ``region`` (the province: every city)."""
-    st.subheader(t("ent_title"))
-    try:
-        acc = accounts(path, version, rep)
-    except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
-        st.warning(t("ent_error", err=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
-        return
-    if acc.empty:
-        st.info(t("ent_none"))
-        return
+def _figures(acc: ea.EnterpriseAccounts, rep, region: str) -> dict | None:
+    """What the section shows for ``region`` (None: no metered enterprise there)."""
     whole = region == rep.province
     b = acc.budgets if whole or acc.budgets.empty else acc.budgets[acc.budgets["region"] == region]
     b = b[b["used"].notna()] if len(b) else b
@@ -104,29 +95,50 @@ def enterprise_section(path: str, version: str, rep, region: str) -> None:
     else:
         cmp = cmp.assign(difference=cmp["city_co2"] - cmp["enterprises_co2"], share=cmp["enterprises_co2"] / cmp["city_co2"])
     if b.empty or cmp.empty:
-        st.info(t("ent_none_city"))
-        return
+        return None
     this_year = cmp[cmp["month"].str.startswith(str(acc.year))]
     city_total = this_year["city_co2"].sum(min_count=1)
-    used = float(b["used"].sum())
-    hot = ea.alerts(b)
+    return {"b": b, "cmp": cmp, "hot": ea.alerts(b), "used": float(b["used"].sum()),
+            "share": this_year["enterprises_co2"].sum() / city_total if city_total == city_total and city_total else None,
+            "negative": int((cmp["difference"] < 0).sum()), "n_plan": int((b["budget_source"] == "plan").sum()),
+            "n_derived": int((b["budget_source"] == "derived").sum())}
+
+
+def enterprise_section(path: str, version: str, rep, region: str) -> None:
+    """Draw the key-emitter section of the city page for ``region`` (the province: every city); the figures
+    and tables are kept per data version, region and language (``services.view_cache``)."""
+    from services import view_cache
+
+    st.subheader(t("ent_title"))
+    try:
+        acc = accounts(path, version, rep)
+    except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+        st.warning(t("ent_error", err=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        return
+    if acc.empty:
+        st.info(t("ent_none"))
+        return
+    f = view_cache.memo(path, version, ("ent_figures", region, rep.year, rep.month), lambda: _figures(acc, rep, region))
+    if f is None:
+        st.info(t("ent_none_city"))
+        return
+    b, hot = f["b"], f["hot"]
     m = st.columns(4)
     m[0].metric(t("ent_count"), f"{len(b):,}")
-    m[1].metric(t("ent_used", year=acc.year), bv.num(used, 1))
-    m[2].metric(t("ent_share"), bv.pct(this_year["enterprises_co2"].sum() / city_total if city_total == city_total and city_total else None))
+    m[1].metric(t("ent_used", year=acc.year), bv.num(f["used"], 1))
+    m[2].metric(t("ent_share"), bv.pct(f["share"]))
     m[3].metric(t("ent_alerts"), f"{len(hot):,}")
     st.markdown(f"**{t('ent_compare')}**")
-    st.dataframe(_comparison(cmp), hide_index=True, width="stretch")
-    neg = int((cmp["difference"] < 0).sum())
-    if neg:
-        st.warning(t("ent_negative", n=neg))
+    view_cache.dataframe(path, version, ("ent_compare", region, rep.year, rep.month), lambda: _comparison(f["cmp"]),
+                         hide_index=True, width="stretch")
+    if f["negative"]:
+        st.warning(t("ent_negative", n=f["negative"]))
     st.caption(t("ent_compare_note"))
     st.markdown(f"**{t('ent_top')}**")
-    st.dataframe(_top(b), hide_index=True, width="stretch")
-    n_plan = int((b["budget_source"] == "plan").sum())
-    n_derived = int((b["budget_source"] == "derived").sum())
-    st.caption(t("ent_budget_sources", plan=n_plan, derived=n_derived))
-    st.caption(t("ent_budget_plan") if n_derived == 0 else t("ent_budget_derived"))
+    view_cache.dataframe(path, version, ("ent_top", region, rep.year, rep.month), lambda: _top(b), hide_index=True,
+                         width="stretch")
+    st.caption(t("ent_budget_sources", plan=f["n_plan"], derived=f["n_derived"]))
+    st.caption(t("ent_budget_plan") if f["n_derived"] == 0 else t("ent_budget_derived"))
     if hot.empty:
         st.success(t("ent_no_alert"))
     for _, a in hot.head(5).iterrows():

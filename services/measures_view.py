@@ -15,7 +15,7 @@ from budget.measures import MeasureError
 from budget.policy import instruments
 from monitor import measures as ms
 from monitor import measures_outlook as mo
-from services import auth, data
+from services import auth, data, view_cache
 from services import budget_view as bv
 from services.i18n import lang, name_col, t
 from services.tables import bilingual, user_name
@@ -108,16 +108,35 @@ def history_table(hist: pd.DataFrame) -> pd.DataFrame:
 
 
 def city_section(path: str, version: str, rep, region: str) -> None:
-    """The city page's section: the city's measures, the what-if, expected vs achieved, the mix."""
-    reg = register(path, version)
+    """The city page's section: the city's measures, the what-if, expected vs achieved, the mix. Everything
+    derived from the data is kept per data version, region and language (``services.view_cache``); the
+    what-if is a fragment: ticking a measure on or off reruns only it."""
+    reg = view_cache.memo(path, version, ("ms_register",), lambda: ms.register(path))
     allm = reg["measures"]
-    mine = allm if region == rep.province else allm[allm["region"] == region]
-    names = rep.progress.set_index("region")[name_col()].to_dict()
+    mine = allm if region == rep.province else view_cache.memo(path, version, ("ms_mine", region),
+                                                               lambda: allm[allm["region"] == region])
     st.subheader(t("ms_city_title"))
     if mine.empty:
         st.info(t("ms_city_none"))
     else:
-        st.dataframe(measures_table(mine, names), hide_index=True, width="stretch")
+        names = rep.progress.set_index("region")[name_col()].to_dict()
+        view_cache.dataframe(path, version, ("ms_city", region), lambda: measures_table(mine, names),
+                             hide_index=True, width="stretch")
+    _whatif(path, version, rep, region, allm, mine)
+    if not mine.empty:
+        ach = view_cache.memo(path, version, ("ms_achieved", region, lang()), lambda: _achieved(path, version, rep, reg, mine))
+        if ach is not None:
+            st.markdown(f"**{t('ms_achieved')}**")
+            st.dataframe(ach, hide_index=True, width="stretch")
+            st.caption(t("ms_achieved_note"))
+    if region != rep.province:
+        st.markdown(f"**{t('ms_mix')}**")
+        view_cache.dataframe(path, version, ("ms_mix", region), lambda: _mix(rep, allm, region), hide_index=True,
+                             width="stretch")
+
+
+@st.fragment
+def _whatif(path: str, version: str, rep, region: str, allm: pd.DataFrame, mine: pd.DataFrame) -> None:
     st.markdown(f"**{t('ms_whatif')}**")
     on = []
     if not mine.empty:
@@ -127,7 +146,8 @@ def city_section(path: str, version: str, rep, region: str) -> None:
             if cols[i % len(cols)].checkbox(f"{rec['title']} ({bv.num(rec['reduction'], 1)})", value=True,
                                             key=f"ms_on_{region}_{rec['measure_id']}"):
                 on.append(int(rec["measure_id"]))
-    o = mo.outlook(rep, allm, region, include=on).iloc[0]
+    o = view_cache.memo(path, version, ("ms_outlook", region, tuple(on)),
+                        lambda: mo.outlook(rep, allm, region, include=on).iloc[0])
     m = st.columns(3)
     m[0].metric(t("ms_year_end"), bv.num(o["projected_year_end_with_measures"], 0),
                 delta=t("ms_vs_without", v=bv.num(o["projected_year_end"], 0)), delta_color="off")
@@ -137,31 +157,34 @@ def city_section(path: str, version: str, rep, region: str) -> None:
     m[2].metric(t("ms_p_with"), bv.pct(o["p_overspend_with_measures"]),
                 delta=t("ms_vs_without", v=bv.pct(o["p_overspend"])), delta_color="off")
     st.caption(t("ms_whatif_note", cut=bv.num(o["measures_reduction"], 1)))
-    if not mine.empty:
-        inds = tuple(sorted({str(i) for i in mine["indicator"] if isinstance(i, str) and i}))
-        vals = drivers(path, version, rep.year, inds) if inds else None
-        ach = mix.expected_vs_achieved(mine, reg["reports"], vals, rep.year, rep.month)
-        if len(ach):
-            show = mine[["measure_id", "title"]].merge(ach, on="measure_id")
-            inds_all = data.indicators(path, version)
-            ind_name = dict(zip(inds_all["code"], inds_all[name_col()]))
-            st.markdown(f"**{t('ms_achieved')}**")
-            st.dataframe(pd.DataFrame({
-                t("ms_col_title"): show["title"], t("ms_col_expected"): show["expected_to_date"].round(1),
-                t("ms_col_reported"): show["reported_to_date"].map(lambda v: bv.num(v, 1)),
-                t("ms_col_accepted"): show["reported_accepted"].map(lambda b: t("ms_yes") if b else t("ms_no")),
-                t("ms_col_indicator"): show["indicator"].map(lambda c: ind_name.get(c, c) if isinstance(c, str) and c else "—"),
-                t("ms_col_yoy"): show["indicator_yoy"].map(lambda v: bv.pct(v, True)),
-                t("ms_col_estimate"): show["indicator_estimate"].map(lambda v: bv.num(v, 1)),
-            }), hide_index=True, width="stretch")
-            st.caption(t("ms_achieved_note"))
-    if region != rep.province:
-        st.markdown(f"**{t('ms_mix')}**")
-        mx = mo.city_mix(rep, allm, region)
-        lg = lang()
-        st.dataframe(pd.DataFrame({
-            t("ms_col_instrument"): mx[f"name_{lg}"],
-            t("ms_col_type"): mx["instrument_type"].map(lambda k: bconfig.label(bconfig.INSTRUMENT_TYPE_LABELS, k, lg)),
-            t("ms_col_why_mix"): mx[f"why_{lg}"],
-            t("ms_col_in_place"): [f"✔ {x}" if b else "—" for b, x in zip(mx["in_place"], mx["in_place_titles"])],
-        }), hide_index=True, width="stretch")
+
+
+def _achieved(path: str, version: str, rep, reg: dict, mine: pd.DataFrame):
+    """Expected against achieved for the city's measures, as shown (None when there is nothing to show)."""
+    inds = tuple(sorted({str(i) for i in mine["indicator"] if isinstance(i, str) and i}))
+    vals = drivers(path, version, rep.year, inds) if inds else None
+    ach = mix.expected_vs_achieved(mine, reg["reports"], vals, rep.year, rep.month)
+    if not len(ach):
+        return None
+    show = mine[["measure_id", "title"]].merge(ach, on="measure_id")
+    inds_all = data.indicators(path, version)
+    ind_name = dict(zip(inds_all["code"], inds_all[name_col()]))
+    return view_cache.arrow(pd.DataFrame({
+        t("ms_col_title"): show["title"], t("ms_col_expected"): show["expected_to_date"].round(1),
+        t("ms_col_reported"): show["reported_to_date"].map(lambda v: bv.num(v, 1)),
+        t("ms_col_accepted"): show["reported_accepted"].map(lambda b: t("ms_yes") if b else t("ms_no")),
+        t("ms_col_indicator"): show["indicator"].map(lambda c: ind_name.get(c, c) if isinstance(c, str) and c else "—"),
+        t("ms_col_yoy"): show["indicator_yoy"].map(lambda v: bv.pct(v, True)),
+        t("ms_col_estimate"): show["indicator_estimate"].map(lambda v: bv.num(v, 1)),
+    }))
+
+
+def _mix(rep, allm: pd.DataFrame, region: str) -> pd.DataFrame:
+    mx = mo.city_mix(rep, allm, region)
+    lg = lang()
+    return pd.DataFrame({
+        t("ms_col_instrument"): mx[f"name_{lg}"],
+        t("ms_col_type"): mx["instrument_type"].map(lambda k: bconfig.label(bconfig.INSTRUMENT_TYPE_LABELS, k, lg)),
+        t("ms_col_why_mix"): mx[f"why_{lg}"],
+        t("ms_col_in_place"): [f"✔ {x}" if b else "—" for b, x in zip(mx["in_place"], mx["in_place_titles"])],
+    })

@@ -20,6 +20,9 @@ from warehouse import db, key_emitters, meters
 def check(path: str, user: str | None, data: bytes, filename: str) -> meters.MeterResult:
     """Read and validate the file against the registry and what is stored; nothing is written."""
     auth.require(path, "meter_upload", user)
+    from services import writer
+
+    writer.warm()  # a load usually follows a check: have its process ready
     return meters.ingest_meter_bytes(path, data, filename, dry_run=True)
 
 
