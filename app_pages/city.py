@@ -15,9 +15,10 @@ from services.i18n import lang, name_col, t
 path, version = data.require_warehouse()
 rep = bv.require_report(path, version)
 nc = name_col()
-rows = rep.progress.set_index("region")
-codes = list(rows.index[~rows["is_province"].astype(bool)]) + list(rows.index[rows["is_province"].astype(bool)])
-labels = {c: rows.loc[c, nc] for c in codes}
+rows = view_cache.memo(path, version, ("progress_by_region",), lambda: rep.progress.set_index("region"))
+codes, labels = view_cache.memo(path, version, ("city_labels", nc), lambda: (
+    list(rows.index[~rows["is_province"].astype(bool)]) + list(rows.index[rows["is_province"].astype(bool)]),
+    {c: rows.loc[c, nc] for c in rows.index}))
 
 wanted = st.query_params.get("region")
 if wanted is not None and wanted not in labels:  # a bad or lower-case code: say so and offer the list, never another city
@@ -70,21 +71,27 @@ m[0].caption(t("cd_intensity_vs", target=bv.num(row["intensity_target"], 3), gap
 m[1].metric(t("cd_five_year"), bv.pct(row["five_year_execution"]))
 m[1].caption(t("cd_five_year_vs", sched=bv.pct(row["five_year_schedule"]), dev=bv.pct(row["five_year_deviation"], True)))
 
-path_rows = rep.paths[rep.paths["region"] == region]
-last_year = rep.co2[(rep.co2["region"] == region) & rep.co2["period"].str.startswith(str(rep.year - 1))]
-if region == rep.province:
-    last_year = rep.co2[rep.co2["period"].str.startswith(str(rep.year - 1))]   # the chart sums the cities
+
+
+def _last_year():
+    if region == rep.province:
+        return rep.co2[rep.co2["period"].str.startswith(str(rep.year - 1))]   # the chart sums the cities
+    return rep.co2[(rep.co2["region"] == region) & rep.co2["period"].str.startswith(str(rep.year - 1))]
+
+
 st.subheader(t("cd_monthly"))
 view_cache.chart(path, version, ("monthly", region), lambda: charts.monthly_budget_chart(
-    path_rows, last_year, t("col_co2"), t("cd_last_year", year=rep.year - 1)), width="stretch")
+    rep.paths[rep.paths["region"] == region], _last_year(), t("col_co2"), t("cd_last_year", year=rep.year - 1)),
+    width="stretch")  # the data is selected only when the chart is built (once per data version)
 st.caption(t("estimate_note"))
-est_table = accuracy_view.estimate_table(path, version, region, [f"{rep.year}-{m:02d}" for m in range(1, 13)])
+est_table = view_cache.memo(path, version, ("est_table", region, lang()), lambda: accuracy_view.estimate_table(
+    path, version, region, [f"{rep.year}-{m:02d}" for m in range(1, 13)]))
 if not est_table.empty:   # the months still estimated, each with its band and confidence word (nowcast.confidence)
     st.markdown(f"**{t('nc_est_table')}**")
     st.dataframe(est_table, hide_index=True, width="stretch")
 st.subheader(t("cd_cumulative"))
 view_cache.chart(path, version, ("cumulative", region), lambda: charts.cumulative_chart(
-    path_rows, rep.schedule[rep.schedule["region"] == region], float(row["budget"]),
+    rep.paths[rep.paths["region"] == region], rep.schedule[rep.schedule["region"] == region], float(row["budget"]),
     {"y": t("col_co2"), "budget": t("cd_budget_line"), "schedule": t("cd_schedule_curve")}), width="stretch")
 
 st.subheader(t("cd_alert"))

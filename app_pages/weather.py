@@ -4,8 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from services import budget_view as bv
-from services import accuracy_view, cards, data, upload_view
-from services.i18n import name_col, t
+from services import accuracy_view, cards, data, upload_view, view_cache
+from services.i18n import lang, name_col, t
 
 path, version = data.require_warehouse()
 st.title(t("page_weather"))
@@ -14,11 +14,17 @@ st.caption(t("bv_as_of", year=rep.year, as_of=rep.as_of))
 st.caption(t("wv_intro"))
 upload_view.refresh_note(path)  # a refresh after an upload is running: these figures are from before it
 
-progress = rep.progress
-words = accuracy_view.region_words(path, version, [f"{rep.year}-{m:02d}" for m in range(1, 13)])
-progress = progress.assign(confidence=progress["region"].map(words).fillna(""))   # cards: the estimates' confidence
-province = progress[progress["is_province"].astype(bool)]
-cities = progress[~progress["is_province"].astype(bool)]
+
+
+def _split():
+    """(province rows, city rows, each city's card HTML) in the session's language: built once per data version."""
+    words = accuracy_view.region_words(path, version, [f"{rep.year}-{m:02d}" for m in range(1, 13)])
+    progress = rep.progress.assign(confidence=rep.progress["region"].map(words).fillna(""))   # the estimates' confidence
+    cities = progress[~progress["is_province"].astype(bool)]
+    return progress[progress["is_province"].astype(bool)], cities, cards.card_html(cities)
+
+
+province, cities, card_html = view_cache.memo(path, version, ("wv_split", lang()), _split)
 
 if not province.empty:
     st.subheader(t("wv_province"))
@@ -55,7 +61,7 @@ def city_cards() -> None:
     if shown.empty:
         st.info(t("wv_none"))
         return
-    cards.show_grid(shown)  # each card is an in-session link to its city page (no reload, sign-in kept)
+    cards.show_grid(shown, card_html=card_html)  # each card is an in-session link to its city page (no reload, sign-in kept)
     labels = dict(zip(shown["region"], shown[name_col()]))
     c1, c2 = st.columns([3, 1])
     pick = c1.selectbox(t("cd_pick"), list(labels), format_func=labels.get, key="wv_pick", label_visibility="collapsed")

@@ -68,15 +68,23 @@ def card(row: pd.Series, href: str | None, extra_class: str = "") -> str:
     return f'<div class="{cls}" {style} data-region="{html.escape(str(row["region"]))}">{body}</div>'
 
 
-def show_grid(frame: pd.DataFrame, city_page: str = "app_pages/city.py") -> None:
+def card_html(frame: pd.DataFrame) -> dict[str, str]:
+    """region -> its card's HTML (in the session's language)."""
+    return {str(r["region"]): card(r, None) for _, r in frame.iterrows()}
+
+
+def show_grid(frame: pd.DataFrame, city_page: str = "app_pages/city.py", card_html: dict[str, str] | None = None) -> None:
     """One card per city; the whole card is an in-session link to the city page (``st.page_link`` with the
-    region as a query parameter: no full reload, so a signed-in analyst stays signed in)."""
+    region as a query parameter: no full reload, so a signed-in analyst stays signed in). ``card_html``:
+    the cards already drawn (``card_html()``, kept per data version), else they are drawn here."""
     st.markdown(CSS, unsafe_allow_html=True)
+    nc = name_col()
     with st.container(key="wv_grid"):
-        for i, (_, r) in enumerate(frame.iterrows()):
+        for i, (region, name) in enumerate(zip(frame["region"].astype(str), frame[nc].astype(str))):
             with st.container(key=f"wv_card_{i}"):
-                st.markdown(card(r, None), unsafe_allow_html=True)
-                st.page_link(city_page, label=str(r[name_col()]), query_params={"region": str(r["region"])})
+                html_text = card_html.get(region) if card_html else None
+                st.markdown(html_text or card(frame.iloc[i], None), unsafe_allow_html=True)
+                st.page_link(city_page, label=name, query_params={"region": region})
 
 
 def grid(frame: pd.DataFrame) -> str:

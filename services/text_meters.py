@@ -11,13 +11,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "mt_templates": ("模板与企业名录", "Template and registered enterprises"),
     "mt_tpl_csv": ("模板 CSV", "Template CSV"),
     "mt_tpl_enterprises": ("可用企业编码 CSV", "Registered enterprise codes CSV"),
-    "mt_tpl_note": ("每行一个企业一天：enterprise_id（名录中的企业编码）、date（YYYY-MM-DD）、kwh（当日用电量，千瓦时）。"
-                    "例如：{example}。也可上传同样三列的 Parquet 文件。",
-                    "One row per enterprise and day: enterprise_id (a code from the registry), date (YYYY-MM-DD), kwh "
-                    "(that day's use in kWh). For example: {example}. A Parquet file with the same three columns works too."),
+    "mt_tpl_note": ("每行一个企业一天：`enterprise_id`（名录中的企业编码）、`date`（`YYYY-MM-DD`）、`kwh`（当日用电量，千瓦时）。"
+                    "例如：`{example}`。也可上传同样三列的 `Parquet` 文件。",
+                    "One row per enterprise and day: `enterprise_id` (a code from the registry), `date` (`YYYY-MM-DD`), `kwh` "
+                    "(that day's use in kWh). For example: `{example}`. A `Parquet` file with the same three columns works too."),
     "mt_no_registry": ("尚无重点排放单位名录：请先上传名录（`carbon-budget registry load`）。",
                        "No key-emitter registry yet: load one first (`carbon-budget registry load`)."),
-    "mt_file": ("电表数据文件（CSV 或 Parquet）", "Meter file (CSV or Parquet)"),
+    "mt_file": ("电表数据文件（CSV 或 `Parquet`）", "Meter file (CSV or `Parquet`)"),
     "mt_check": ("检查", "Check"),
     "mt_summary": ("共 {rows} 行：错误 {errors} 处，提示 {warnings} 处，可入库 {clean} 行。",
                    "{rows} rows: {errors} errors, {warnings} warnings, {clean} rows ready to load."),
