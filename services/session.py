@@ -153,15 +153,16 @@ def _fill(name: str, password: str) -> None:
 def demo_panel(path: str) -> None:
     """While the warehouse is the demo: every demo account with its role, city and password, and a button that
     fills the sign-in form with it."""
-    try:
-        if not demo_accounts.is_demo(path):
+    from services import data
+
+    try:  # both remembered until the warehouse file changes: no DuckDB open on every page view
+        if not data.by_file(path, "is_demo", lambda: demo_accounts.is_demo(path)):
             return
-        accounts = demo_accounts.accounts(path)
+        accounts = data.by_file(path, "demo_accounts", lambda: demo_accounts.accounts(path))
     except Exception:  # noqa: BLE001 - no demo table in an older warehouse
         return
     if accounts.empty:
         return
-    from services import data
 
     names = dict(zip(*data.regions(path, data.data_version(path), None)[["code", name_col()]].T.values))
     box = st.sidebar.expander(t("fu_demo_accounts"), expanded=True)

@@ -28,17 +28,52 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get(ENV_DB) or DEFAULT_DB)
 
 
-def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    delay = 0.05
-    while True:
+READER_YIELD_SECONDS = 5.0   # the longest a reader stands back for a waiting writer
+
+
+def _writer_flags(path: Path) -> list[Path]:
+    """Flags of writers waiting for ``path`` (a flag is refreshed while its writer waits; an old one is a dead
+    writer's and is ignored)."""
+    now = time.time()
+    out = []
+    for f in path.parent.glob(f"{path.name}.writer-*"):
         try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:  # file locked by another process
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            if now - f.stat().st_mtime < 2.0:
+                out.append(f)
+        except FileNotFoundError:
+            pass
+    return out
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open, waiting while another process holds the file. Writers go first: a waiting writer raises a flag
+    beside the file and readers stand back (up to READER_YIELD_SECONDS) until it is in, so a stream of page
+    views' short reads cannot starve a commit (DuckDB lets a writer in only when no other process has the file
+    open)."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    if read_only:
+        stand_back = time.monotonic() + READER_YIELD_SECONDS
+        while _writer_flags(path) and time.monotonic() < stand_back:
+            time.sleep(0.02)
+    delay = 0.05
+    flag = None
+    try:
+        while True:
+            try:
+                return duckdb.connect(str(path), read_only=read_only)
+            except duckdb.IOException as exc:  # file locked by another process
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                if not read_only:
+                    if flag is None:
+                        flag = path.parent / f"{path.name}.writer-{os.getpid()}-{time.monotonic_ns()}"
+                    flag.touch()  # (re)raised on every try: readers stand back while it is fresh
+                    delay = 0.02
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5) if read_only else 0.02
+    finally:
+        if flag is not None:
+            flag.unlink(missing_ok=True)
 
 
 @contextmanager
