@@ -7,6 +7,7 @@ import streamlit as st
 
 from budget import evaluation
 from budget.year_close import plan_periods_for
+from services.documents import make as make_document
 from services import accounts_view as av
 from budget import config as bconfig
 from services import auth, data, province_view
@@ -105,9 +106,10 @@ province_view.assessment_block(path, version, f"{start}-{end}", dict(zip(regions
 if st.button(t("acc_make_docs"), key="acc_five_docs"):
     st.session_state["acc_five_docs_for"] = int(latest["assessment_id"])
 if st.session_state.get("acc_five_docs_for") == int(latest["assessment_id"]):
-    pdf, xlsx = av.five_year_docs(path, version, int(latest["assessment_id"]), start, end)
-    c = st.columns(2)
-    c[0].download_button(t("acc_pdf"), pdf, file_name=f"five_year_accounts_{start}_{end}.pdf", mime="application/pdf",
-                         key="acc_five_pdf")
-    c[1].download_button(t("acc_xlsx"), xlsx, file_name=f"five_year_accounts_{start}_{end}.xlsx", key="acc_five_xlsx",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    pdf, xlsx = make_document(av.five_year_docs, path, version, int(latest["assessment_id"]), start, end) or (None, None)
+    if pdf is not None:   # a renderer failure is a message, never a traceback
+        c = st.columns(2)
+        c[0].download_button(t("acc_pdf"), pdf, file_name=f"five_year_accounts_{start}_{end}.pdf", mime="application/pdf",
+                             key="acc_five_pdf")
+        c[1].download_button(t("acc_xlsx"), xlsx, file_name=f"five_year_accounts_{start}_{end}.xlsx", key="acc_five_xlsx",
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from budget import config
+from services.documents import make as make_document
 from services import auth, data, plan_editor, plan_tables as T, plan_view as V, province_view, units
 from services.freshness import after_write
 from services.i18n import lang, name_col, t
@@ -56,10 +57,11 @@ m[1].metric(t("fu_plan_reserve"), units.mass(sum(x or 0 for x in c["reserve"].va
 m[2].metric(t("fu_plan_quota"), units.mass(sum(q["amount"] for q in c["quota"])))
 m[3].metric(t("plan_scenario"), T.scenario_name(c["scenario"]))
 m[4].metric(t("plan_method"), T.method_name(c["method"]))
-pdf, xlsx = V.documents(path, key, plan_id, number)
-d1, d2 = st.columns(2)
-d1.download_button(t("plan_dl_pdf"), pdf, f"{plan_id}-v{number}.pdf", "application/pdf", key="plan_pdf")
-d2.download_button(t("plan_dl_xlsx"), xlsx, f"{plan_id}-v{number}.xlsx", key="plan_xlsx")
+docs = make_document(V.documents, path, key, plan_id, number)   # a renderer failure is a message, never a traceback
+if docs:
+    d1, d2 = st.columns(2)
+    d1.download_button(t("plan_dl_pdf"), docs[0], f"{plan_id}-v{number}.pdf", "application/pdf", key="plan_pdf")
+    d2.download_button(t("plan_dl_xlsx"), docs[1], f"{plan_id}-v{number}.xlsx", key="plan_xlsx")
 st.subheader(t("plan_yearly"))
 st.dataframe(T.yearly(c), hide_index=True, width="stretch")
 st.subheader(t("plan_alloc"))

@@ -75,7 +75,8 @@ def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = No
     info["published_quarters"] = publish_due(db_path)  # last quarter's status as published: the "since last quarter" baseline
     info["allowances"] = build_allowances(db_path, info["as_of"], seed)  # power sector, local market: an allowance year
     info["province"] = build_province(db_path)  # objection answered, plan filed, consequences, capacity funds, the site
-    info["signoffs"] = signoff_rules(db_path, info["as_of"])  # the provincial government signs off (issue 17)
+    if with_users:  # with its users, the demo sends approvals to the provincial approver (issue 17)
+        info["signoffs"] = signoff_rules(db_path, info["as_of"])
     if with_users:  # one account per role, passwords on the sign-in page while this stays the demo (issue 22)
         from demo_province.users_demo import create_demo_users
 

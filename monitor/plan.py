@@ -100,7 +100,7 @@ def revise(db_path, plan_id: str, *, user: str | None, note: str = "", horizonta
 
 def _layer_frame(content, previous, closed, user: str, prefix: str) -> tuple[pd.DataFrame, list]:
     entries, skipped = plan_versions.layer_entries(content, previous, closed, user=user,
-                                                  reason=f"budget plan {prefix} approved / 预算方案 {prefix} 批准",
+                                                  reason=f"预算方案 {prefix} 批准 / budget plan {prefix} approved",
                                                   id_prefix=prefix)
     return budget.entries_to_frame(entries), skipped
 

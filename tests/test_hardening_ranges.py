@@ -126,8 +126,6 @@ def test_mix_weights_must_be_finite_and_bounded(wh, capsys, weights):
     assert count(wh, "plan_versions") == before
 
 
-@pytest.mark.xfail(strict=True, reason="wired by the lead in warehouse/plans.add_comment (issue 21 item 6): "
-                                       "remove this mark when it passes")
 def test_a_comment_cannot_request_an_absurd_amount(wh, capsys):
     before = count(wh, "plan_comments")
     code, _, err = run(capsys, "--db", wh, "plan", "comment", "SF-2026-2030", "--region", "SF03", "--user", "李",

@@ -204,6 +204,9 @@ def enter_score(db_path: str | os.PathLike, start: int, end: int, region: str, i
                 user: str | None, note: str = "") -> str:
     """Record one entered score (0..100) after ``users.authorize(.., "assessment_score")``; the region
     must exist. Raises ValueError or PermissionDenied; then nothing is written."""
+    from intake.text_policy import free_text
+
+    note = free_text(note, ("说明", "note"), required=False) or ""
     score = float(score)
     if not math.isfinite(score) or not 0 <= score <= 100:
         raise ValueError(f"a score is a number from 0 to 100, got {score!r}")

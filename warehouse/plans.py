@@ -136,7 +136,10 @@ def add_comment(db_path: str | os.PathLike, plan_id: str, version: int | None, r
         text = free_text(text, ("意见", "comment"), max_len=MAX_COMMENT)
     except TextRefused:
         raise PlanError("comment_empty", {"max": MAX_COMMENT}) from None
-    if requested_amount is not None and (not math.isfinite(float(requested_amount)) or float(requested_amount) < 0):
+    from budget import config as bconfig
+
+    if requested_amount is not None and (not math.isfinite(float(requested_amount)) or float(requested_amount) < 0
+                                         or float(requested_amount) > 5 * bconfig.LEDGER_MAX_AMOUNT):
         raise PlanError("comment_amount", {"amount": requested_amount})
     with db.transaction(db_path) as con:
         name = users.authorize(con, user, "plan_comment", region=region)
