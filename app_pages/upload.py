@@ -6,7 +6,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from services import actions, auth, data, upload_view
+from services import actions, auth, data, upload_view, view_cache
 from services import budget_view as bv
 from services.i18n import lang, t
 from intake import region_list, templates as upload_templates, validate as upload_validate
@@ -24,9 +24,11 @@ with st.expander(t("up_templates")):
     all_regions = data.regions(path, version, None)   # the valid names: a sheet + drop-down in the xlsx
     for col, (shape, fmt) in zip(cols, [("long", "xlsx"), ("long", "csv"), ("wide", "xlsx"), ("wide", "csv")]):
         maker = upload_templates.template_long if shape == "long" else upload_templates.template_wide
-        col.download_button(t(f"up_tpl_{shape}_{fmt}"), maker(fmt, L, all_regions),
+        col.download_button(t(f"up_tpl_{shape}_{fmt}"),  # built once per data version and language, not every run
+                            view_cache.memo(path, version, ("tpl", shape, fmt, L), lambda: maker(fmt, L, all_regions)),
                             file_name=f"template_{shape}_{L}.{fmt}", key=f"tpl_{shape}_{fmt}")
-    cols[4].download_button(t("intake_tpl_regions_csv"), region_list.regions_csv(all_regions, L),
+    cols[4].download_button(t("intake_tpl_regions_csv"), view_cache.memo(
+        path, version, ("tpl_regions", L), lambda: region_list.regions_csv(all_regions, L)),
                             file_name=f"regions_{L}.csv", mime="text/csv", key="tpl_regions_csv")
     st.caption(t("intake_tpl_regions_note"))
 
