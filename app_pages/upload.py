@@ -22,13 +22,14 @@ L = lang()
 with st.expander(t("up_templates")):
     cols = st.columns(5)
     all_regions = data.regions(path, version, None)   # the valid names: a sheet + drop-down in the xlsx
+    digest = hashlib.sha256(all_regions.to_csv(index=False).encode()).hexdigest()  # templates depend on these only
     for col, (shape, fmt) in zip(cols, [("long", "xlsx"), ("long", "csv"), ("wide", "xlsx"), ("wide", "csv")]):
         maker = upload_templates.template_long if shape == "long" else upload_templates.template_wide
-        col.download_button(t(f"up_tpl_{shape}_{fmt}"),  # built once per data version and language, not every run
-                            view_cache.memo(path, version, ("tpl", shape, fmt, L), lambda: maker(fmt, L, all_regions)),
+        col.download_button(t(f"up_tpl_{shape}_{fmt}"),  # built once per region list and language
+                            view_cache.lasting(("tpl", shape, fmt, L, digest), lambda: maker(fmt, L, all_regions)),
                             file_name=f"template_{shape}_{L}.{fmt}", key=f"tpl_{shape}_{fmt}")
-    cols[4].download_button(t("intake_tpl_regions_csv"), view_cache.memo(
-        path, version, ("tpl_regions", L), lambda: region_list.regions_csv(all_regions, L)),
+    cols[4].download_button(t("intake_tpl_regions_csv"), view_cache.lasting(
+        ("tpl_regions", L, digest), lambda: region_list.regions_csv(all_regions, L)),
                             file_name=f"regions_{L}.csv", mime="text/csv", key="tpl_regions_csv")
     st.caption(t("intake_tpl_regions_note"))
 

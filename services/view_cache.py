@@ -92,6 +92,26 @@ def dataframe(path: str, version: str, key: tuple, build: Callable[[], pd.DataFr
     st.dataframe(memo(path, version, ("table", lang(), *key), lambda: arrow(build())), **kwargs)
 
 
+_LASTING: OrderedDict = OrderedDict()
+LASTING_ENTRIES = 64
+
+
+def lasting(key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()`` kept across data versions, for values whose ``key`` names all they depend on (e.g. a digest
+    of the region list): an upload changes the data version but not the upload templates."""
+    with _LOCK:
+        if key in _LASTING:
+            _LASTING.move_to_end(key)
+            return _LASTING[key]
+    value = build()
+    with _LOCK:
+        _LASTING[key] = value
+        while len(_LASTING) > LASTING_ENTRIES:
+            _LASTING.popitem(last=False)
+    return value
+
+
 def clear() -> None:
     with _LOCK:
         _MEMO.clear()
+        _LASTING.clear()
