@@ -42,7 +42,7 @@ with tabs[0]:
     st.dataframe(av.spread_table(o["spread"]), hide_index=True, width="stretch")
     st.markdown(f"**{t('alw_coverage')}**")
     nat = al.NATIONAL_COVERAGE
-    st.caption(t("alw_coverage_national", rows="；".join(t("alw_coverage_row", sector=al.sector_label(r.sector, lang()), gases=r.gases,
+    st.caption(t("alw_coverage_national", rows=("；" if lang() == "zh" else "; ").join(t("alw_coverage_row", sector=al.sector_label(r.sector, lang()), gases=r.gases,
                                                            threshold=r.threshold, year=r.from_year) for r in nat.itertuples())))
     cov = o["coverage"]
     if cov.empty:

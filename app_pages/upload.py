@@ -22,7 +22,7 @@ L = lang()
 with st.expander(t("up_templates")):
     cols = st.columns(5)
     all_regions = data.regions(path, version, None)   # the valid names: a sheet + drop-down in the xlsx
-    digest = hashlib.sha256(all_regions.to_csv(index=False).encode()).hexdigest()  # templates depend on these only
+    digest = hashlib.sha256(all_regions.to_json(orient="split").encode()).hexdigest()  # templates depend on these only
     for col, (shape, fmt) in zip(cols, [("long", "xlsx"), ("long", "csv"), ("wide", "xlsx"), ("wide", "csv")]):
         maker = upload_templates.template_long if shape == "long" else upload_templates.template_wide
         col.download_button(t(f"up_tpl_{shape}_{fmt}"),  # built once per region list and language

@@ -26,7 +26,7 @@ _orig = pv.layer_entries
 pv.layer_entries = lambda content, previous, closed=frozenset(), **kw: _orig(content, None, closed, **kw)
 """,
     "reserve cap not checked on the books": """
-import budget.ledger as L
+import budget.ledger_checks as L
 L.reserve_over_cap = lambda *a, **k: None
 """,
     "closed years writable": """

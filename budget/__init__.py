@@ -23,11 +23,9 @@ from budget.ledger import (
     append,
     apply,
     check_balanced,
-    entries_from_frame,
-    entries_to_frame,
     new_entry,
-    region_budgets,
 )
+from budget.ledger_frames import entries_from_frame, entries_to_frame, region_budgets
 from budget.plan import FiveYearPlan, allocation_shares, plan_entries, plan_from_intensity, plan_handed_down
 from budget.policy import policy_cases, policy_toolbox, recommend_policies
 from budget.progress import PROGRESS_COLUMNS, compute_progress

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from budget import config
-from budget.ledger import LedgerEntry, apply, entries_to_frame
+from budget.ledger import LedgerEntry, apply
+from budget.ledger_frames import entries_to_frame
 from budget.periods import annual_complete, annual_gdp, monthly_frame
 from budget.plan import allocation_shares, plan_entries, plan_handed_down
 from budget.plan_errors import PlanError

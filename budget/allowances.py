@@ -57,10 +57,21 @@ SECTOR_ALIASES = {
     "steel": {"steel", "钢铁", "钢铁行业", "粗钢"},
     "cement": {"cement", "水泥", "水泥熟料"},
     "aluminium": {"aluminium", "aluminum", "铝", "铝冶炼", "电解铝"},
+    "petrochemical": {"petrochemical", "petrochemicals", "石化", "石油化工", "炼油"},
+    "chemical": {"chemical", "chemicals", "化工", "化学原料", "化学工业"},
+    "building_materials": {"building materials", "building_materials", "建材", "建筑材料"},
+    "paper": {"paper", "造纸", "纸浆造纸"},
+    "aviation": {"aviation", "民航", "航空"},
+    "nonferrous": {"nonferrous", "non-ferrous", "non-ferrous metals", "有色", "有色金属"},
+    "glass": {"glass", "玻璃", "平板玻璃"},
 }
 _ALIAS = {a.lower(): k for k, names in SECTOR_ALIASES.items() for a in names}
 SECTOR_LABELS = {"power": {"zh": "发电", "en": "power"}, "steel": {"zh": "钢铁", "en": "steel"},
-                 "cement": {"zh": "水泥", "en": "cement"}, "aluminium": {"zh": "铝冶炼", "en": "aluminium"}}
+                 "cement": {"zh": "水泥", "en": "cement"}, "aluminium": {"zh": "铝冶炼", "en": "aluminium"},
+                 "petrochemical": {"zh": "石化", "en": "petrochemicals"}, "chemical": {"zh": "化工", "en": "chemicals"},
+                 "building_materials": {"zh": "建材", "en": "building materials"}, "paper": {"zh": "造纸", "en": "paper"},
+                 "aviation": {"zh": "民航", "en": "aviation"}, "nonferrous": {"zh": "有色金属", "en": "non-ferrous metals"},
+                 "glass": {"zh": "玻璃", "en": "glass"}}
 
 #: Carbon-efficiency grade (碳效码), K = intensity ÷ sector average: ≤0.6 → 1, ≤0.8 → 2, ≤1.2 → 3, ≤2.0 → 4, else 5.
 #: Edges of Zhejiang's enterprise carbon-efficiency grading (规上工业企业碳效等级评价方法, DB33/T 1347—2023 family),

@@ -13,6 +13,8 @@ what was not mailed before. Kinds (``KINDS``) and who sees them:
 """
 from __future__ import annotations
 
+import re
+
 import calendar
 from datetime import date, timedelta
 
@@ -47,14 +49,12 @@ def split_bilingual(text) -> tuple[str, str]:
     one side and, on the other, text without Chinese; a text without such a split is used for both languages."""
     s = "" if text is None or (isinstance(text, float) and text != text) else str(text)
     cjk = lambda part: any("\u4e00" <= ch <= "\u9fff" for ch in part)
-    at = 0
-    while (at := s.find(" / ", at)) >= 0:
-        left, right = s[:at], s[at + 3:]
-        if cjk(left) and right[:1].isascii() and not cjk(right.split(" / ")[0]):
+    for m in re.finditer(r"(?:\s|(?<=[\uff00-\uffef\u3000-\u303f]))/\s+", s):   # " / ", or "）/ " after Chinese punctuation
+        left, right = s[:m.start()].rstrip(), s[m.end():]
+        if cjk(left) and right[:1].isascii() and not cjk(re.split(r"\s/\s", right)[0]):
             return left, right
         if not cjk(left) and left[:1].isascii() and cjk(right):
             return right, left
-        at += 3
     return s, s
 
 

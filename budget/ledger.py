@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date as _date
 from typing import Iterable, Sequence
 
@@ -368,37 +368,6 @@ def check_balanced(balances: Balances, tol: float = config.LEDGER_TOLERANCE) -> 
     return bool(np.isfinite(budgets).all() and (budgets >= -tol).all())
 
 
-#: Entry types that change a year's province total (``separately_listed`` unless drawn from the reserve).
-#: ``advance`` moves budget between two years of the same five-year total and has its own cap: not listed.
-TOTAL_CHANGING = ("allocation", "reserve_set_aside", "adjustment", "separately_listed")
-
-
-def changes_total(entry: LedgerEntry) -> bool:
-    """Whether ``entry`` changes its year's province total (a transfer across the border does)."""
-    if crosses_border(entry):
-        return True
-    if entry.type == "separately_listed":
-        return entry.from_region != RESERVE
-    return entry.type in TOTAL_CHANGING
-
-
-def reserve_over_cap(before: Balances | None, after: Balances, cap_share: float, years: Iterable[int]) -> tuple[int, float] | None:
-    """The first of ``years`` whose reserve ends above ``cap_share`` × its province total after a write that
-    raised its share (a write that lowers or keeps an already high share is not refused for it): (year, share)."""
-    def shares(b: Balances | None) -> dict[int, float]:
-        if b is None:
-            return {}
-        t = b.totals
-        return {int(y): (r / tot if tot > config.LEDGER_TOLERANCE else (math.inf if r > config.LEDGER_TOLERANCE else 0.0))
-                for y, r, tot in zip(t["year"], t["reserve"], t["province_total"])}
-    old, new = shares(before), shares(after)
-    for y in sorted(set(years)):
-        s_new, s_old = new.get(int(y), 0.0), old.get(int(y), 0.0)
-        if s_new > cap_share + 1e-9 and s_new > s_old + 1e-12:
-            return int(y), s_new
-    return None
-
-
 def append(entries: Sequence[LedgerEntry], entry: LedgerEntry) -> tuple[LedgerEntry, ...]:
     """Return a new tuple ``entries + (entry,)`` after checking the whole ledger still applies.
 
@@ -407,44 +376,3 @@ def append(entries: Sequence[LedgerEntry], entry: LedgerEntry) -> tuple[LedgerEn
     candidate = tuple(entries) + (entry,)
     apply(candidate)
     return candidate
-
-
-def region_budgets(balances: Balances, province: str | None = None, include_separately_listed: bool = True) -> pd.DataFrame:
-    """Annual budgets to monitor against: columns region, year, budget (万吨).
-
-    A city's budget includes the separately-listed quota of projects located in it (their
-    emissions are in the city's totals) unless ``include_separately_listed`` is False. With
-    ``province`` given, a row for the province carries ``province_total`` (reserve included).
-    """
-    df = balances.regions.copy()
-    df["budget"] = df["budget"] + (df["separately_listed"] if include_separately_listed else 0.0)
-    out = df[["region", "year", "budget"]]
-    if province is not None:
-        prov = balances.totals[["year", "province_total"]].rename(columns={"province_total": "budget"})
-        prov.insert(0, "region", province)
-        out = pd.concat([out, prov], ignore_index=True)
-    return out.reset_index(drop=True)
-
-
-def entries_to_frame(entries: Iterable[LedgerEntry]) -> pd.DataFrame:
-    """Entries as a frame with ``ENTRY_COLUMNS`` (for storage and display)."""
-    return pd.DataFrame([asdict(e) for e in entries], columns=ENTRY_COLUMNS)
-
-
-def entries_from_frame(df: pd.DataFrame) -> list[LedgerEntry]:
-    """Inverse of :func:`entries_to_frame` (extra columns are ignored); missing optional
-    regions/project become None, dates become 'YYYY-MM-DD' strings."""
-    names = [f.name for f in fields(LedgerEntry)]
-    out = []
-    for rec in df.to_dict("records"):
-        kw = {k: (None if _blank(rec.get(k)) else rec.get(k)) for k in names}
-        kw["year"] = int(kw["year"])
-        kw["amount"] = float("nan") if _blank(kw["amount"]) else float(kw["amount"])  # NaN is refused by apply
-        kw["reason"] = "" if kw["reason"] is None else str(kw["reason"])
-        if kw["date"] is not None and not isinstance(kw["date"], str):  # date / Timestamp from storage
-            kw["date"] = kw["date"].isoformat()[:10] if hasattr(kw["date"], "isoformat") else str(kw["date"])
-        for k in ("entry_id", "user", "type", "from_region", "to_region", "project"):
-            if kw[k] is not None:
-                kw[k] = str(kw[k])
-        out.append(LedgerEntry(**kw))
-    return out

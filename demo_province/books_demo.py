@@ -13,6 +13,7 @@ from monitor import plan as mplan
 from monitor import rules as mrules
 from monitor import targets as mtargets
 from warehouse import db, queries
+from reports.safe_text import to_csv_bytes
 
 PLAN_ID = "SF-2026-2030"
 #: Demo targets, clearly labelled as such: the 14th period's 18% national figure and a 13.5% decline for
@@ -28,7 +29,7 @@ def load_targets(db_path: str | os.PathLike, user: str = "system") -> dict:
     province = str(regions.loc[regions["level"] == "province", "code"].iloc[0])
     frame = pd.DataFrame([{"region": province, "period": p, "intensity_decline": d, "total_cap": "", "document": doc}
                           for p, d, doc in TARGETS])
-    return mtargets.load(db_path, frame.to_csv(index=False).encode("utf-8"), "demo_targets.csv", user)
+    return mtargets.load(db_path, to_csv_bytes(frame), "demo_targets.csv", user)
 
 
 def mid_period_revision(db_path: str | os.PathLike, user: str = "system") -> dict:

@@ -10,6 +10,7 @@ import os
 import pandas as pd
 
 import budget
+import budget.ledger_checks
 from budget import config as bconfig
 from budget import rules as brules
 from warehouse import budget_books, db, rules as wrules, users
@@ -26,7 +27,7 @@ def validate_entries(existing: pd.DataFrame, new: pd.DataFrame, rules: dict | No
         return
     years = {int(y) for y in new["year"]} | {int(y) + 1 for y, t in zip(new["year"], new["type"]) if t == "advance"}
     before = budget.apply(before_entries, advance_cap_share=cap) if before_entries else None
-    hit = budget.ledger.reserve_over_cap(before, after, float(rules["reserve.cap_share"]), years)
+    hit = budget.ledger_checks.reserve_over_cap(before, after, float(rules["reserve.cap_share"]), years)
     if hit is not None:
         raise budget.LedgerError("reserve_over_cap", {"year": hit[0], "share": hit[1], "cap": float(rules["reserve.cap_share"])},
                                  entry_id=str(new["entry_id"].iloc[-1]), index=len(new) - 1)
@@ -110,7 +111,7 @@ def submit_entries(db_path: str | os.PathLike, entries: list[budget.LedgerEntry]
 
     from monitor import approvals
 
-    if any(budget.ledger.changes_total(e) for e in entries):
+    if any(budget.ledger_checks.changes_total(e) for e in entries):
         summary = "; ".join(f"{e.type} {e.year} {e.to_region or ''} {e.amount:+,.2f} 万吨 — {e.reason}" for e in entries)
         return approvals.submit(db_path, "budget_total_change", {"entries": [asdict(e) for e in entries]},
                                 f"改变省级总量的账目 / entries changing the province total: {summary}", user,

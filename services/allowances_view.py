@@ -13,7 +13,7 @@ from budget.allowances import AllowanceError
 from intake.text_policy import TextRefused
 from monitor import allowance_overview
 from reports import allowances_doc as doc
-from services import auth
+from services import auth, charts
 from services.i18n import lang, t
 from services.tables import bilingual, user_name
 from warehouse import users
@@ -42,7 +42,7 @@ def table(frame: pd.DataFrame, columns: list[str], regions: pd.DataFrame | None 
     if regions is not None and "region" in f:
         f["region"] = f["region"].map(regions.set_index("code")[f"name_{lg}"]).fillna(f["region"])
     if lg == "en" and "sector_key" in f:
-        f["sector"] = f["sector_key"]
+        f["sector"] = f["sector_key"].map(lambda k: al.sector_label(k, "en"))
     if "product" in f:
         f["product"] = f["product"].map(lambda p: al.product_name(p, lg))
     for col in ("local_criterion", "local_reason", "reason"):
@@ -71,7 +71,7 @@ def spread_table(spread: pd.DataFrame) -> pd.DataFrame:
                       t("alw_col_sector_units"): spread["units"],
                       t("alw_col_mean"): spread["mean"].map(lambda v: f"{v:,.4f}")})
     for q in ("min", "p25", "median", "p75", "max"):
-        f[q] = spread[q].map(lambda v: f"{v:,.4f}")
+        f[t(f"alw_col_q_{q}")] = spread[q].map(lambda v: f"{v:,.4f}")
     for k in range(1, 6):
         f[t("alw_col_grade_n", k=k)] = spread[f"grade_{k}"]
     return f
@@ -83,7 +83,7 @@ def market_label(market: str) -> str:
 
 def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
     """The province's local coverage with headers in the session's language."""
-    return pd.DataFrame({doc.label("sector", lang()): cov["sector"], doc.label("gases", lang()): cov["gases"],
+    return pd.DataFrame({doc.label("sector", lang()): cov["sector"].map(lambda s: al.sector_label(al.canonical_sector(s), lang())), doc.label("gases", lang()): cov["gases"],
                          t("alw_col_threshold"): cov["threshold"].map(lambda v: "—" if pd.isna(v) else f"{v:g}"),
                          doc.label("local_criterion", lang()): cov["criterion"].map(bilingual), t("alw_col_from_year"): cov["from_year"].astype(int)})
 
@@ -109,7 +109,7 @@ def price_chart(prices: pd.DataFrame, lo: float, hi: float) -> alt.LayerChart:
                       market=prices["market"].map(lambda m: doc.MARKET_LABELS.get(m, (m, m))[0 if lang() == "zh" else 1]))
     band = pd.DataFrame({"lo": [lo], "hi": [hi]})
     line = alt.Chart(f).mark_line().encode(
-        x=alt.X("date:T", title=t("alw_chart_date")), y=alt.Y("price:Q", title=t("alw_chart_price")),
+        x=charts.month_x(t("alw_chart_date")), y=alt.Y("price:Q", title=t("alw_chart_price")),
         color=alt.Color("market:N", title=t("alw_chart_market")), tooltip=["date:T", "market:N", "price:Q"])
     rule = alt.Chart(band).mark_rect(opacity=0.12, color="#2e7d32").encode(y="lo:Q", y2="hi:Q")
     return alt.layer(rule, line).properties(height=280)

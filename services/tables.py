@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from budget import config as bconfig
+from budget.inbox import split_bilingual
 from services.i18n import lang, t
 
 #: raw column -> UI text key of its header
@@ -58,10 +59,8 @@ def bilingual(text) -> str:
     """'东湾钢铁基地 / Dongwan steel complex' → the side in the session's language; '—' when missing."""
     if not isinstance(text, str) or not text.strip():
         return "—"
-    parts = [p.strip() for p in text.split(" / ")]
-    if len(parts) == 2:
-        return parts[0] if lang() == "zh" else parts[1]
-    return text
+    zh, en = split_bilingual(text)
+    return zh if lang() == "zh" else en
 
 
 def ledger_reason(text) -> str:

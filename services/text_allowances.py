@@ -42,7 +42,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "alw_method": ("配额 = 供电基准值 × 供电量 × 修正系数（冷却方式、供热量、负荷系数）+ 供热基准值 × 供热量；基准值及来源见 `data/allowance_benchmarks.csv`。",
                   "Allowance = supply benchmark × power supplied × correction factors (cooling, heat, load) + heat benchmark × heat "
                   "supplied; benchmarks and their sources in `data/allowance_benchmarks.csv`."),
-    "alw_reconcile": ("与城市预算的衔接（单位配额合计 vs 城市预算中重点排放单位的份额）", "Reconciliation with the city budgets (units' allowances vs the key-emitter share of each city's budget)"),
+    "alw_col_q_min": ("最小值", "min"),
+    "alw_col_q_p25": ("25% 分位", "25th pct"),
+    "alw_col_q_median": ("中位数", "median"),
+    "alw_col_q_p75": ("75% 分位", "75th pct"),
+    "alw_col_q_max": ("最大值", "max"),
+    "alw_reconcile": ("与城市预算的衔接（单位配额合计对比城市预算中重点排放单位的份额）", "Reconciliation with the city budgets (units' allowances vs the key-emitter share of each city's budget)"),
     "alw_reconcile_gap": ("有 {n} 个城市的单位配额合计与其预算份额相差超过 1%：差额见下表。", "{n} cities' units' allowances differ from their budget share by more than 1%: see the gap below."),
     "alw_reconcile_ok": ("各城市单位配额合计与预算份额一致（差额 ≤ 1%）。", "Every city's units' allowances match its budget share (gap ≤ 1%)."),
     "alw_download": ("下载名录与结果（xlsx）", "Download the list and results (xlsx)"),

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import budget
+from budget.plan_errors import PlanError
 from monitor import accounts, approvals, ledger_change
 from monitor import plan as mplan
 from monitor import rules as mrules
@@ -93,7 +94,7 @@ class BooksOverAPeriod(RuleBasedStateMachine):
         try:
             return fn(*a, **kw)
         except (budget.LedgerError, users.PermissionDenied, approvals.ApprovalError, accounts.CloseError,
-                mrules.brules.RuleError):
+                mrules.brules.RuleError, PlanError):
             return None
 
     def _closed(self):
@@ -105,7 +106,8 @@ class BooksOverAPeriod(RuleBasedStateMachine):
     @rule(reserve=st.sampled_from([0.0, 0.02, 0.03, 0.05]))
     def draft(self, reserve):
         self._snapshot(allowed=False)
-        self.plan = mplan.draft(self.path, "P", "2021-2025", user="adm1", method="history", reserve_share=reserve)["plan"]
+        out = self._try(mplan.draft, self.path, "P", "2021-2025", user="adm1", method="history", reserve_share=reserve)
+        self.plan = out["plan"] if out else None     # a reserve above the rule in force is refused
 
     @precondition(lambda self: self.plan is not None)
     @rule(factor=st.sampled_from([0.9, 1.0, 1.05]), reserve=st.sampled_from([0.0, 0.03, 0.05]))
@@ -113,7 +115,7 @@ class BooksOverAPeriod(RuleBasedStateMachine):
         self._snapshot(allowed=False)
         with db.connect(self.path) as con:
             total = plans.version(con, self.plan)["content"]["total"]
-        mplan.revise(self.path, self.plan, user="adm1", total=round(total * factor, 2), reserve_share=reserve)
+        self._try(mplan.revise, self.path, self.plan, user="adm1", total=round(total * factor, 2), reserve_share=reserve)
 
     @precondition(lambda self: self.plan is not None)
     @rule(confirm=st.booleans())

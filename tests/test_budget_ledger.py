@@ -7,9 +7,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from budget import config
-from budget.ledger import (
-    LedgerError, append, apply, check_balanced, entries_from_frame, entries_to_frame, new_entry, region_budgets,
-)
+from budget.ledger import LedgerError, append, apply, check_balanced, new_entry
+from budget.ledger_frames import entries_from_frame, entries_to_frame, region_budgets
 from budget.plan import allocation_shares, plan_entries, plan_from_intensity, plan_handed_down
 
 TOL = config.LEDGER_TOLERANCE

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import budget
-from budget.ledger import LedgerError, apply, changes_total, check_balanced, new_entry
+from budget.ledger import LedgerError, apply, check_balanced, new_entry
+from budget.ledger_checks import changes_total
 from plan_util import cli_json, tiny_warehouse
 
 

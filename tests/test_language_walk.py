@@ -32,7 +32,10 @@ RAW_IDENTIFIERS = {"region", "period", "indicator", "kind", "value", "old", "new
 #: ASCII words that are fine in the Chinese UI: standard abbreviations, product and format names, unit symbols
 ALLOWED_ASCII = {"CO", "MAPE", "APE", "LightGBM", "CSV", "PNG", "PDF", "Excel", "XLSX", "xlsx", "csv", "SHA", "GDP",
                  "MB", "GJ", "TJ", "tC", "GB", "T", "m", "MWh", "kWh", "A", "B", "Q", "LMDI", "YYYY", "MM", "Qn",
-                 "Carbon", "Monitor"}  # Carbon Monitor: the name of a data source
+                 "Carbon", "Monitor",  # Carbon Monitor: the name of a data source
+                 "MW", "K", "p", "v",  # megawatt; the carbon-efficiency value K; a p-value; a plan version tag (v2)
+                 "Diebold", "Mariano",  # the Diebold–Mariano test, named after its authors
+                 "CO2e", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3", "CF4", "C2F6"}  # greenhouse gases' formulas
 NAN = re.compile(r"(?<![A-Za-z])(nan|NaN|None|NaT|<NA>|null|undefined)(?![A-Za-z])")
 #: Streamlit or Python internals that must never reach the screen (issue 22: a DeltaGenerator docstring under a heading)
 INTERNALS = re.compile(r"DeltaGenerator|docstring|Traceback \(most recent|streamlit\.|object at 0x|dtype: |Name: \w+, dtype")
@@ -182,7 +185,7 @@ def problems(at: AppTest, lang: str, data_words: set[str]) -> list[str]:
                 cleaned = cleaned.replace(w, " ")
             cleaned = re.sub(r"\b[0-9a-f]{64}\b", " ", cleaned)
             words = re.findall(r"[A-Za-z][A-Za-z0-9_]*", cleaned)
-            wrong = [w for w in words if re.sub(r"\d+$", "", w) not in ALLOWED_ASCII and not re.fullmatch(r"[A-Z]{1,3}\d+", w)
+            wrong = [w for w in words if w not in ALLOWED_ASCII and re.sub(r"\d+$", "", w) not in ALLOWED_ASCII and not re.fullmatch(r"[A-Z]{1,3}\d+", w)
                      and not re.fullmatch(r"[0-9a-f]{16,}", w)]  # a file's SHA-256 fingerprint is data
             if wrong:
                 bad.append(f"English in the Chinese UI: {wrong[:6]} in {text[:120]!r}")

@@ -96,5 +96,6 @@ def test_backtest_predictions_name_their_unit(tmp_path, capsys):
     obs[["region", "period", "indicator", "value", "unit"]].to_csv(src, index=False)
     assert main(["backtest", "--input", str(src), "--origins", "2", "--predictions", str(pred)]) == 0
     got = pd.read_csv(pred)
-    assert list(got.columns) == ["model", "region", "period", "origin", "prediction", "lo90", "hi90", "actual", "unit"]
+    assert list(got.columns) == ["model", "region", "period", "origin", "horizon", "prediction", "lo80", "hi80", "lo90", "hi90",
+                                 "actual", "unit"]
     assert set(got["unit"]) == {"万吨"} and len(got) > 0

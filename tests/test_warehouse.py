@@ -30,6 +30,39 @@ def test_migrations_are_numbered_and_idempotent(empty_db):
         assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(files)
 
 
+def test_a_migration_missed_out_of_order_is_applied_later(tmp_path):
+    """A warehouse that recorded a later migration before an earlier one existed still gets the earlier one;
+    a migration renumbered before release (recorded under its old number) is not applied twice."""
+    import duckdb
+
+    files = db.migration_files()
+    skipped, last = files[-2], files[-1]
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT, applied_at TIMESTAMP)")
+    for version, name, sql in files:
+        if version == skipped[0]:
+            continue
+        con.execute(sql)
+        if version == 1:
+            db.load_reference_tables(con)
+        recorded = (version + 1, "%03d%s" % (version + 1, name[3:])) if version == last[0] else (version, name)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, now())", list(recorded))
+    tables_before = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    db.migrate(con)
+    names = [r[0] for r in con.execute("SELECT name FROM schema_version ORDER BY version").fetchall()]
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    con.close()
+    assert skipped[1] in names and names.count(skipped[1]) == 1
+    assert len(names) == len(files)                         # the renumbered one was not applied again
+    assert _first_table(skipped[2]) in tables - tables_before
+
+
+def _first_table(sql: str) -> str:
+    import re
+    return re.search(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql).group(1)
+
+
 def test_reference_tables_loaded_from_data_csvs(empty_db):
     with db.connect(empty_db) as con:
         inds = queries.indicators(con)

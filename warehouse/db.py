@@ -130,13 +130,19 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations, each in its own transaction; returns the schema version."""
+    """Apply every migration not yet recorded, each in its own transaction, in order; returns the schema version.
+
+    A migration counts as applied when its version or its name (the part after the number) is recorded: a
+    warehouse that got a later number before an earlier one existed still gets the earlier one, and a file
+    renumbered before release is not applied twice."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT, applied_at TIMESTAMP)"
     )
-    current = schema_version(con)
+    recorded = con.execute("SELECT version, name FROM schema_version").fetchall()
+    versions = {v for v, _ in recorded}
+    stems = {str(n)[4:] for _, n in recorded}
     for version, name, sql in migration_files():
-        if version <= current:
+        if version in versions or name[4:] in stems:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -148,8 +154,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        current = version
-    return current
+    return schema_version(con)
 
 
 def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:

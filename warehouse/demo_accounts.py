@@ -1,4 +1,4 @@
-"""The demo's accounts (migration 016): which users the demo build created and their public passwords, and
+"""The demo's accounts (migration 015): which users the demo build created and their public passwords, and
 whether a warehouse is still "the demo" — built by `carbon-budget demo` and holding nothing people added
 (``db.user_content`` empty). Only then may the sign-in page print the demo passwords, and only then may
 the demo accounts sign in: once real content arrives, their published passwords open nothing."""

@@ -1,4 +1,4 @@
-"""The status as published at each quarter's end (migration 016 ``published_status``): one row per region and
+"""The status as published at each quarter's end (migration 015 ``published_status``): one row per region and
 quarter, written once and never changed, so "since last quarter" compares with what was published then, not
 with a recomputation on data that arrived later."""
 from __future__ import annotations

@@ -241,7 +241,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'writes'").fetchall()[0][0]:
         row = con.execute("SELECT max(seq), min(written_at) FROM writes").fetchall()[0]
         return f"w{row[0] or 0}@{row[1]}"
-    row = con.execute(  # a warehouse not yet migrated to 016 (read-only readers never migrate)
+    row = con.execute(  # a warehouse not yet migrated to 015 (read-only readers never migrate)
         "SELECT (SELECT coalesce(max(batch_id), 0) FROM batches), (SELECT max(created_at) FROM batches), "
         "(SELECT coalesce(max(seq), 0) FROM budget_ledger)").fetchall()[0]
     return f"{row[0]}@{row[1]}#{row[2]}"

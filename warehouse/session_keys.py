@@ -1,4 +1,4 @@
-"""The key that signs the app's session cookies (migration 016 ``app_secret``): made once per warehouse from
+"""The key that signs the app's session cookies (migration 015 ``app_secret``): made once per warehouse from
 the operating system's randomness, kept in the warehouse, never shown or exported. A new warehouse (or a
 rebuilt demo) has a new key, so cookies signed for another warehouse are worthless here."""
 from __future__ import annotations
