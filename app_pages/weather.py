@@ -19,7 +19,7 @@ upload_view.refresh_note(path)  # a refresh after an upload is running: these fi
 def _split():
     """(province rows, city rows, each city's card HTML) in the session's language: built once per data version."""
     words = accuracy_view.region_words(path, version, [f"{rep.year}-{m:02d}" for m in range(1, 13)])
-    progress = rep.progress.assign(confidence=rep.progress["region"].map(words).fillna(""))   # the estimates' confidence
+    progress = rep.progress.assign(confidence=rep.progress["region"].map(lambda r: words.get(r, "")))   # the estimates' confidence
     cities = progress[~progress["is_province"].astype(bool)]
     return progress[progress["is_province"].astype(bool)], cities, cards.card_html(cities)
 

@@ -81,7 +81,7 @@ def sidebar(path: str) -> None:
     if name:
         st.sidebar.write(t("auth_signed_in", name=name, role=session.role_label(role)))
         if st.sidebar.button(t("auth_sign_out"), key="auth_sign_out"):
-            session.forget()  # the session and its cookie
+            session.forget(path)  # the session and its cookie
             st.rerun()
         return
     with st.sidebar.form("auth_form"):

@@ -28,11 +28,12 @@ CSS = """
 .wv-province{border-left-width:12px;}
 .st-key-wv_grid{display:grid !important;grid-template-columns:repeat(auto-fill,minmax(235px,1fr));gap:12px;}
 [class*="st-key-wv_card_"]{position:relative;gap:0 !important;}
+[class*="st-key-wv_card_"] [data-testid="stMarkdownContainer"],[class*="st-key-wv_card_"] [data-testid="stMarkdown"]{margin:0 !important;}
 [class*="st-key-wv_card_"] .stElementContainer:has([data-testid="stPageLink"]){position:absolute;inset:0;z-index:2;margin:0;
   width:100% !important;height:100% !important;max-width:none !important;}
 [class*="st-key-wv_card_"] [data-testid="stPageLink"],[class*="st-key-wv_card_"] [data-testid="stPageLink"] > div,
 [class*="st-key-wv_card_"] [data-testid="stPageLink"] a{width:100% !important;height:100% !important;max-width:none !important;}
-[class*="st-key-wv_card_"] [data-testid="stPageLink"] a{display:block;opacity:0;}
+[class*="st-key-wv_card_"] [data-testid="stPageLink"] a{display:block;opacity:0;margin:0 !important;padding:0 !important;}
 [class*="st-key-wv_card_"]:hover .wv-card{box-shadow:0 2px 8px rgba(0,0,0,.18);}
 </style>
 """

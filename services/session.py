@@ -4,7 +4,8 @@
   (payload: the user's name and an expiry, base64url), signed with a key kept in the warehouse
   (``warehouse.session_keys``). A new session (reload, new tab) reads it from the request
   (``st.context.cookies``), checks the signature and the expiry, and asks the warehouse for the user's role
-  and whether the user is still enabled — the cookie never carries a role. Signing out deletes the cookie.
+  and whether the user is still enabled — the cookie never carries a role. Signing out deletes the cookie and
+  records its hash (``signed_out_sessions``), so the cookie is refused even if the browser still sends it.
   A demo account's cookie is refused once the warehouse is no longer the demo.
 - Language: the address carries ``?lang=zh|en`` (kept on every run) and a cookie ``cbm_lang`` remembers it
   for a new tab opened without it.
@@ -31,6 +32,7 @@ MAX_AGE_SECONDS = 12 * 3600
 LANG_MAX_AGE_SECONDS = 365 * 86400
 SESSION_USER = "auth_user"
 SIGNED_OUT = "auth_signed_out"
+SESSION_TOKEN = "_session_token"
 _PENDING = "_cookie_writes"
 
 
@@ -103,7 +105,7 @@ def restore(path: str) -> None:
         return
     try:
         name = read_token(session_keys.session_key(path), token)
-        if name is None:
+        if name is None or session_keys.signed_out(path, token):
             return
         row = users.list_users(path)
         row = row[(row["name"] == name) & ~row["disabled"].astype(bool)]
@@ -117,11 +119,19 @@ def restore(path: str) -> None:
 def remember(path: str, name: str) -> None:
     """After a successful sign-in: keep it for a reload and a new tab."""
     st.session_state.pop(SIGNED_OUT, None)
-    _queue(COOKIE_USER, make_token(session_keys.session_key(path), name), MAX_AGE_SECONDS)
+    token = make_token(session_keys.session_key(path), name)
+    st.session_state[SESSION_TOKEN] = token
+    _queue(COOKIE_USER, token, MAX_AGE_SECONDS)
 
 
-def forget() -> None:
-    """Sign out: the session and the cookie."""
+def forget(path: str) -> None:
+    """Sign out: the session, its cookie, and the cookie's worth on the server (a reload that still sends it
+    signs nobody in)."""
+    token = st.session_state.pop(SESSION_TOKEN, None) or _cookies().get(COOKIE_USER)
+    try:
+        session_keys.sign_out(path, token)
+    except Exception:  # noqa: BLE001 - a read-only warehouse: the cookie is still deleted
+        pass
     st.session_state.pop(SESSION_USER, None)
     st.session_state[SIGNED_OUT] = True
     _queue(COOKIE_USER, "", 0)

@@ -184,12 +184,15 @@ def test_meeting_room_screen_at_1920x1080(app, browser):
 def test_the_whole_city_card_is_a_link(app, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(app + "/")
-    card = page.locator("[class*='st-key-wv_card_0']").first
+    card = page.locator("[class*='st-key-wv_card_0'] .wv-card").first  # the card as drawn, border to border
     card.wait_for(timeout=120000)
     _done(page)
     box = card.bounding_box()
     link = page.locator("[class*='st-key-wv_card_0'] a").first.bounding_box()
-    assert link["width"] >= box["width"] * 0.95 and link["height"] >= box["height"] * 0.9  # not only the name
-    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.85)  # far from the name
+    # the link covers the drawn card on every side (within 2 px): no strip of the card that does not navigate
+    assert link["x"] <= box["x"] + 2 and link["y"] <= box["y"] + 2, (link, box)
+    assert link["x"] + link["width"] >= box["x"] + box["width"] - 2, (link, box)
+    assert link["y"] + link["height"] >= box["y"] + box["height"] - 2, (link, box)
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] - 4)  # the bottom edge, far from the name
     page.wait_for_url(re.compile(r"/city\?region=SF\d\d"), timeout=60000)
     page.close()

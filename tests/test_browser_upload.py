@@ -32,7 +32,7 @@ def _sign_in(page, url):
     page.get_by_label("密码").fill("analyst-pass-1")
     page.get_by_role("button", name="登录").click()
     wait_rendered(page, "已登录：ana")
-    page.get_by_role("link", name="数据上传").click()
+    page.get_by_role("link", name="数据上传", exact=True).click()
     wait_rendered(page, "选择文件")
 
 

@@ -119,3 +119,20 @@ def test_admin_page_is_for_admins_only(demo_users_db):
     with pytest.raises(users.PermissionDenied):  # and the action itself refuses, server side
         admin_view.add_user(str(demo_users_db), "王分析", "x-user", "viewer", None, "some-password")
     assert "x-user" not in set(users.list_users(demo_users_db)["name"])
+
+
+def test_signing_out_makes_the_session_cookie_worthless(demo_users_db):
+    at = _run("zh")
+    at.sidebar.text_input(key="auth_name").input("张管理")
+    at.sidebar.text_input(key="auth_password").input("demo-admin-2026")
+    [b for b in at.sidebar.button if b.label == "登录"][0].click().run()
+    token = at.session_state[session.SESSION_TOKEN]
+    key = session_keys.session_key(demo_users_db)
+    assert session.read_token(key, token) == "张管理" and not session_keys.signed_out(demo_users_db, token)
+    [b for b in at.sidebar.button if b.label == "退出登录"][0].click().run()
+    assert not at.exception, at.exception
+    assert not any("已登录" in str(m.value) for m in at.sidebar.markdown)
+    assert at.sidebar.text_input(key="auth_name") is not None   # the sign-in form is back
+    assert session_keys.signed_out(demo_users_db, token)          # a reload that still sends it signs nobody in
+    # another device's session of the same user stays signed in
+    assert not session_keys.signed_out(demo_users_db, session.make_token(key, "张管理", now=1.0))

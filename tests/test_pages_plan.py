@@ -49,7 +49,6 @@ def test_read_only_shows_the_approved_demo_plan(monkeypatch, demo, lang, words):
     assert total in shown
 
 
-@pytest.mark.xfail(reason="page confirmation text moved to the after-write flash (issue 22); assertion to update", strict=False)
 def test_admin_drafts_and_approves_and_reporter_comments(monkeypatch, tmp_path, tmp_path_factory):
     path = demo_copy(tmp_path_factory, tmp_path / "demo.duckdb")
     users.add_user(path, "省管理员", "admin", PW)
@@ -59,7 +58,7 @@ def test_admin_drafts_and_approves_and_reporter_comments(monkeypatch, tmp_path, 
     assert "Scenario" in texts(at) or at.dataframe
     at.button(key="plan_save").click().run()
     assert not at.exception
-    assert any("Saved: plan" in s.value for s in at.success), [e.value for e in at.error]
+    assert any("Draft saved: plan SF-2026-2030-2 version 1" in s.value for s in at.success), [e.value for e in at.error]
     with db.connect(path) as con:
         listing = plans.plans(con)
         before = len(budget_books.entries(con))

@@ -3,6 +3,7 @@ the operating system's randomness, kept in the warehouse, never shown or exporte
 rebuilt demo) has a new key, so cookies signed for another warehouse are worthless here."""
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 
@@ -29,3 +30,21 @@ def session_key(db_path: str | os.PathLike) -> bytes:
             if row is None:
                 con.execute("INSERT INTO app_secret VALUES (?, ?, now())", [SESSION_KEY, value])
     return bytes.fromhex(value)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign_out(db_path: str | os.PathLike, token: str | None) -> None:
+    """Record that the session behind ``token`` signed out: its cookie signs nobody in any more."""
+    if not token:
+        return
+    with db.transaction(db_path) as con:
+        con.execute("INSERT INTO signed_out_sessions VALUES (?, now()) ON CONFLICT DO NOTHING", [_hash(token)])
+
+
+def signed_out(db_path: str | os.PathLike, token: str) -> bool:
+    with db.connect(db_path) as con:
+        return db.first_row(con.execute("SELECT 1 FROM signed_out_sessions WHERE token_hash = ?",
+                                        [_hash(token)])) is not None
