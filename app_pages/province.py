@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from budget import province as bp
 from services import auth, data
 from services import province_forms as F
 from services import province_view as P

@@ -17,6 +17,7 @@ year); the loop over alerts only writes the text.
 from __future__ import annotations
 
 import json
+import re
 from typing import Mapping
 
 import pandas as pd
@@ -68,6 +69,9 @@ def driver_changes(drivers: pd.DataFrame, year: int, month: int, catalog: pd.Dat
     return out[cols].sort_values(["region", "score"], ascending=[True, False]).reset_index(drop=True)
 
 
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
 def _contrib_dict(x) -> dict:
     if isinstance(x, str):
         try:
@@ -87,7 +91,7 @@ def contribution_changes(estimates: pd.DataFrame, year: int, month: int) -> pd.D
     rows = []
     for region, period, contributions in zip(estimates["region"], estimates["period"], estimates["contributions"]):
         p = str(period)
-        if len(p) != 7:
+        if not _MONTH.fullmatch(p):  # a quarter ('2026-Q1') or a year is not a month: left out
             continue
         y, m = int(p[:4]), int(p[5:7])
         if m <= month and y in (year, year - 1):
@@ -141,7 +145,7 @@ def _prob(p: float) -> str:
 
 
 def _reason(row, drivers: list[dict], contribs: list[dict], projects: list[str],
-            labels: dict[str, dict[str, str]], lang: str) -> str:
+            labels: dict[str, dict[str, str]], lang: str, p_orange: float = config.ORANGE_P_OVERSPEND) -> str:
     m, dev, p = int(row.month), row.deviation, row.p_overspend
     span = span_label(m, lang)
     zh = lang == "zh"
@@ -150,7 +154,7 @@ def _reason(row, drivers: list[dict], contribs: list[dict], projects: list[str],
         head = f"{span}累计排放超时序进度 {_pct(dev)}" if zh else f"{span} cumulative emissions {_pct(dev)} ahead of schedule"
     else:
         head = f"{span}累计排放较时序进度 {_pct(dev, True)}" if zh else f"{span} cumulative emissions {_pct(dev, True)} against schedule"
-    if pd.notna(p) and p >= config.ORANGE_P_OVERSPEND:
+    if pd.notna(p) and p >= p_orange:
         if ahead:
             head += f"（全年超支概率 {_prob(p)}）" if zh else f" (probability of overspending the year: {_prob(p)})"
         else:
@@ -217,6 +221,7 @@ def build_alerts(
     major_projects=None,
     toolbox: pd.DataFrame | None = None,
     levels: tuple[str, ...] = ("red", "orange"),
+    rules: dict | None = None,
 ) -> pd.DataFrame:
     """Alerts for every city (province row excluded) whose warning_level is in ``levels``.
 
@@ -229,7 +234,10 @@ def build_alerts(
     name_zh, name_en, yoy, score), contributions (records group, value, basis), projects (list),
     reason_zh, reason_en, policy_cases (list of toolbox cases; 'major_project' added for a city
     with a separately-listed project), policies (toolbox records of the recommended mix).
+    ``rules``: the province's rules in force; the reason names the probability of overspend from the province's
+    orange threshold (``warning.orange_p_overspend``), else the shipped default.
     """
+    p_orange = float((rules or {}).get("warning.orange_p_overspend", config.ORANGE_P_OVERSPEND))
     cities = progress[~progress["is_province"].astype(bool)]
     sel = cities[cities["warning_level"].isin(levels)]
     if sel.empty:
@@ -266,8 +274,8 @@ def build_alerts(
             "status": row.status, "deviation": row.deviation, "p_overspend": row.p_overspend,
             "run_out_month": row.run_out_month, "projects": proj,
             "drivers": [dict(d) for d in top], "contributions": [dict(c) for c in cont],
-            "reason_zh": _reason(row, top, cont, proj, labels, "zh"),
-            "reason_en": _reason(row, top, cont, proj, labels, "en"),
+            "reason_zh": _reason(row, top, cont, proj, labels, "zh", p_orange),
+            "reason_en": _reason(row, top, cont, proj, labels, "en", p_orange),
             "policy_cases": policy_cases(status_for_mix, bool(proj)),
             "policies": [dict(p) for p in mixes[key]],
         })

@@ -20,7 +20,7 @@ import pandas as pd
 
 from budget import allocation as alloc_mod
 from budget import config, scenarios as scen
-from budget.ledger import LedgerEntry, apply, new_entry
+from budget.ledger import LedgerEntry, new_entry
 from budget.plan_errors import PlanError
 
 PARAM_FIELDS = ("scenario", "method", "weights", "reserve_share", "shape", "total", "projects", "projects_on_top")

@@ -91,7 +91,7 @@ VIEWS: list[tuple[str, str]] = [
         LEFT JOIN mj_sector_fit s ON s.sector = e.sector
         LEFT JOIN mj_sector_spread sp ON sp.sector = e.sector
         CROSS JOIN mj_all_fit a"""),
-    ("mj_estimates", f"""
+    ("mj_estimates", """
         SELECT m.eid, m.ym, m.kwh, m.n_days, e.region, e.sector, f.method, f.factor, f.factor_sd,
                m.kwh / 10000.0 * f.factor AS co2,
                m.kwh / 10000.0 * f.factor_sd AS co2_sd
@@ -108,11 +108,11 @@ QUERIES: dict[str, str] = {
                CASE WHEN co2 - {Z90} * co2_sd < 0 THEN 0.0 ELSE co2 - {Z90} * co2_sd END AS lo90,
                co2 + {Z90} * co2_sd AS hi90
         FROM mj_estimates ORDER BY eid, ym""",
-    "sector": f"""
+    "sector": """
         SELECT region, sector, ym AS month, count(*) AS enterprises, sum(kwh) AS kwh, sum(co2) AS co2,
                sqrt(sum(co2_sd * co2_sd)) AS co2_sd
         FROM mj_estimates WHERE region IS NOT NULL GROUP BY region, sector, ym ORDER BY region, sector, ym""",
-    "city": f"""
+    "city": """
         SELECT region, ym AS month, count(*) AS enterprises, sum(kwh) AS kwh, sum(co2) AS co2,
                sqrt(sum(co2_sd * co2_sd)) AS co2_sd
         FROM mj_estimates WHERE region IS NOT NULL GROUP BY region, ym ORDER BY region, ym""",

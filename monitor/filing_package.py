@@ -140,7 +140,6 @@ def close_package(db_path, object_id) -> dict:
         meta = cv.iloc[0].to_dict()
         rows, fuels = closes.close_rows(con, int(meta["close_id"])), closes.close_fuels(con, int(meta["close_id"]))
         regions = queries.regions(con).set_index("code")[["name_zh", "name_en"]]
-        names = _names(con)
     rows = rows.join(regions, on="region")
     months = json.loads(meta["months_estimated"]) if isinstance(meta["months_estimated"], str) else []
     obj = mobj.for_subject(db_path, "close", year)
@@ -171,7 +170,6 @@ def five_year_package(db_path, object_id) -> dict:
         rows = closes.assessment_rows(con, int(meta["assessment_id"]))
         acts, funds = store.actions(con, a, b), store.funds(con, a, b)
         regions = queries.regions(con).set_index("code")[["name_zh", "name_en"]]
-        names = _names(con)
     rows = rows.join(regions, on="region")
     result = accounts.compute_five_year(db_path, a, b)
     obj = mobj.for_subject(db_path, "assessment", f"{a}-{b}")

@@ -112,7 +112,8 @@ def status_report(db_path: str | os.PathLike | None = None, year: int | None = N
     estimates = co2[(co2["kind"] == "estimated") & ~budget.periods.superseded_estimates(co2)].assign(contributions=lambda f: f["contributions"].map(_contrib))
     projects = balances.projects[balances.projects["year"] == year]
     alerts = budget.build_alerts(progress, drivers=drivers[drivers["period"] <= as_of], indicator_catalog=inds,
-                                 estimates=estimates[["region", "period", "contributions"]], major_projects=projects)
+                                 estimates=estimates[["region", "period", "contributions"]], major_projects=projects,
+                                 rules=rules)
     rankings = budget.rank_cities(progress)
     names = regions.set_index("code")[["name_zh", "name_en"]]
     progress, alerts, rankings = (f.join(names, on="region") for f in (progress, alerts, rankings))

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from reports.fonts import CJK_SANS, CJK_SERIF, font_dirs
+from reports.fonts import CJK_SANS, CJK_SERIF
 from reports.safe_text import clean
 
 

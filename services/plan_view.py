@@ -156,7 +156,6 @@ def approval_preview(path: str, version: str, plan_id: str, number: int) -> dict
 def approval_preview_section(path: str, version: str, plan_id: str, number: int, names: dict) -> None:
     """Before approving: which budgets change, by how much, per city and year; the years left alone; what the
     approval does not touch (``monitor.plan.approval_preview``, nothing written)."""
-    from services import units
     from services.i18n import lang, t
     from services.tables import bilingual
 

@@ -144,6 +144,16 @@ def test_contribution_changes_literal():
                                  ["R", "region_other", 198.0, "yoy"], ["R", "industry", 20.0, "yoy"],
                                  ["R", "power_mix", -2.0, "yoy"]]
     assert alerts.contribution_changes(_estimates().iloc[6:], 2026, 3).empty   # bad JSON, a year, a combined pair
+    odd = pd.DataFrame([("R", "2026-Q1", {"industry": 9.0}), ("R", "2026-13", {"industry": 9.0}),
+                        ("R", "2026-00", {"industry": 9.0})], columns=["region", "period", "contributions"])
+    assert alerts.contribution_changes(odd, 2026, 3).empty                    # a quarter, no month 13 or 0: no crash
+
+
+def test_the_reason_names_the_probability_from_the_provinces_orange_threshold():
+    o = lambda **kw: alerts.build_alerts(_progress_rows(), **kw).set_index("region").loc["O", "reason_zh"]  # noqa: E731
+    assert "超支概率 62%" in o()                                                  # 0.62 ≥ the default 0.5
+    assert "超支概率" not in o(rules={"warning.orange_p_overspend": 0.7})        # the province set 70%: not named
+    assert "超支概率 62%" in o(rules={"warning.orange_p_overspend": 0.6})
 
 
 def test_alert_reasons_word_for_word_and_order():

@@ -7,7 +7,7 @@ import json
 import duckdb
 import pandas as pd
 
-from warehouse import db, store
+from warehouse import store
 
 COLUMNS = ["id", "action", "summary", "requested_by", "requested_at", "signoff", "status", "decided_by", "decided_at",
            "reason", "payload", "result"]

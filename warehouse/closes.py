@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import Callable
 
 import duckdb
 import pandas as pd
 
-from warehouse import budget_books, db, store, users
+from warehouse import db, store, users
 
 
 def _json(obj) -> str:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
-import pandas as pd
 
 from warehouse import catalog
 

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from budget.plan_errors import PlanError
-from warehouse import budget_books, db, store, users
+from warehouse import db, store, users
 
 MAX_COMMENT = 2000
 

@@ -170,7 +170,7 @@ def truth(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def latest_model_run(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The latest nowcast run with its backtest summary/metrics and its number of estimates."""
-    from warehouse import db, model_runs
+    from warehouse import model_runs
 
     run = model_runs.latest_run(con)
     if run is not None:
