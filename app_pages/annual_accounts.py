@@ -113,6 +113,8 @@ adj = pd.DataFrame({
 })
 st.dataframe(adj, hide_index=True, width="stretch")
 if is_admin:
+    if not approved:
+        av.close_preview_section(path, version, year, label)  # what the books will show, before the click
     c = st.columns(2)
     if not approved and c[0].button(t("acc_approve", year=year + 1), key="acc_approve", type="primary"):
         res = av.approve(path, name, year)

@@ -4,7 +4,6 @@ pages both call these functions."""
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import os
 from dataclasses import dataclass, field
 
@@ -14,7 +13,7 @@ import pandas as pd
 import budget
 from budget import adjustment_rule, config as bconfig, evaluation, year_close
 from budget.periods import annual_gdp
-from monitor import approvals, ledger_change
+from monitor import approvals, close_moves, ledger_change
 from warehouse import accounting, budget_books, closes, db, queries, rules as wrules, store, users
 from warehouse import province as province_store
 
@@ -213,69 +212,28 @@ def _close_handler(con, payload: dict, requested_by: str, confirmed_by: str | No
     meta = closes.close_meta(con, cid)
     if meta.get("approved_by") is not None and not pd.isna(meta.get("approved_by")):
         raise CloseError(f"close {year} version {meta['version']} is already approved", f"{year} 年决算第 {meta['version']} 版已经批准")
-    rows = closes.close_rows(con, cid)
-    applied_before = closes.applied_adjustments(con, year)
-    rules = wrules.rules_in_force(con)
-    rule = adjustment_rule.rule_from(rules)
-    cities = rows[~rows["is_province"].astype(bool)]
-    net_new = {str(r): round(float(a or 0.0), 2) for r, a in zip(cities["region"], cities["adjustment"])}
-    reasons = dict(zip(cities["region"].astype(str), cities["reason_zh"]))
-    reasons_en = dict(zip(cities["region"].astype(str), cities["reason_en"]))
-    ledger = budget_books.entries(con)
-    bal = budget.apply(budget.entries_from_frame(ledger)) if len(ledger) else None
-    has_next = bal is not None and bool((bal.totals["year"] == year + 1).any() and
-                                        (bal.totals.loc[bal.totals["year"] == year + 1, "province_total"] > 0).any())
-    who = requested_by if not confirmed_by else f"{requested_by}"
-    if not has_next:   # the last year of a plan: carried into the next period, recorded, no ledger entry
-        closes.record_carried(con, cid, year, {r: a - applied_before.get(r, 0.0) for r, a in net_new.items()})
-        closes.record_approval(con, cid, who, net_new, [], confirmed_by)
+    p = close_moves.planned(con, cid)   # the same moves the page's preview showed
+    if not p.has_next:   # the last year of a plan: carried into the next period, recorded, no ledger entry
+        closes.record_carried(con, cid, year, {r: a - p.applied_before.get(r, 0.0) for r, a in p.net_new.items()})
+        closes.record_approval(con, cid, requested_by, p.net_new, [], confirmed_by)
         return {"year": year, "close_id": cid, "version": int(meta["version"]), "approved_by": requested_by,
                 "confirmed_by": confirmed_by, "entries": 0, "moved": 0.0, "carried_into_next_period": True,
                 "months_estimated": meta.get("months_estimated") or []}
-    moves = adjustment_rule.ledger_moves(net_new, applied_before, rule["keep_five_year_total"])
-    moves = _within_reserve_cap(moves, bal, year + 1, float(rules["reserve.cap_share"]))
     entries = []
-    for n, (kind, region, amount) in enumerate(moves, start=1):
+    for n, (kind, region, amount) in enumerate(p.moves, start=1):
         kw = {"transfer": {"from_region": region, "to_region": bconfig.RESERVE_ACCOUNT},
               "reserve_release": {"to_region": region}, "adjustment": {"to_region": region}}[kind]
         entries.append(budget.new_entry(kind, year + 1, amount, user=requested_by, date=payload.get("date"),
-                                        reason=(f"{year}年度决算第{meta['version']}版调节：{reasons.get(region, '')} / "
-                                                f"{year} annual close version {meta['version']} adjustment: {reasons_en.get(region, '')}"),
+                                        reason=(f"{year}年度决算第{meta['version']}版调节：{p.reasons.get(region, '')} / "
+                                                f"{year} annual close version {meta['version']} adjustment: {p.reasons_en.get(region, '')}"),
                                         entry_id=f"close-{year}-v{meta['version']}-{n:03d}", **kw))
     frame = budget.entries_to_frame(entries)
     if len(frame):
         ledger_change.write_checked(con, frame)
-    closes.record_approval(con, cid, who, net_new, list(frame["entry_id"]) if len(frame) else [], confirmed_by)
+    closes.record_approval(con, cid, requested_by, p.net_new, list(frame["entry_id"]) if len(frame) else [], confirmed_by)
     return {"year": year, "close_id": cid, "version": int(meta["version"]), "approved_by": requested_by,
-            "confirmed_by": confirmed_by, "entries": len(entries), "moved": float(sum(abs(m[2]) for m in moves)),
+            "confirmed_by": confirmed_by, "entries": len(entries), "moved": float(sum(abs(m[2]) for m in p.moves)),
             "months_estimated": meta.get("months_estimated") or []}
-
-
-def _within_reserve_cap(moves: list, bal, year: int, cap: float) -> list:
-    """Deductions flow back into the reserve; where that would lift the reserve above its cap, the excess is
-    taken off the province total instead (an ``adjustment``): the rule's cap holds at every moment."""
-    t = bal.totals[bal.totals["year"] == year]
-    if t.empty:
-        return moves
-    reserve, total = float(t["reserve"].iloc[0]), float(t["province_total"].iloc[0])
-    net = sum(a for k, _, a in moves if k == "transfer") - sum(a for k, _, a in moves if k == "reserve_release")
-    adj_total = sum(a for k, _, a in moves if k == "adjustment")
-    excess = reserve + net - cap * (total + adj_total)
-    if excess <= 1e-6:
-        return moves
-    need = math.ceil(excess / (1 - cap) * 100) / 100
-    out = []
-    for kind, region, amount in moves:
-        if kind == "transfer" and need > 0:
-            take = min(amount, need)
-            need = round(need - take, 2)
-            if amount - take > 0.005:
-                out.append(("transfer", region, round(amount - take, 2)))
-            out.append(("adjustment", region, -round(take, 2)))
-        else:
-            out.append((kind, region, amount))
-    order = {"transfer": 0, "adjustment": 1, "reserve_release": 2}
-    return sorted(out, key=lambda m: order[m[0]])
 
 
 def register_handlers(register) -> None:

@@ -175,3 +175,41 @@ def months_list(value) -> list[str]:
         except ValueError:
             return []
     return list(value) if isinstance(value, (list, tuple)) else []
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _close_preview(path: str, version: str, year: int) -> dict:
+    del version  # the key: a write moves it
+    from monitor import close_moves
+
+    return close_moves.preview(path, year)
+
+
+def close_preview_section(path: str, version: str, year: int, label) -> None:
+    """Before approving a close: the entries it writes on the next year's budgets per city (and the reserve's
+    change), or that a plan's last year is carried into the next period; what it leaves alone
+    (``monitor.close_moves.preview``, nothing written). ``label``: region code -> name."""
+    from monitor import close_moves
+    from services import units
+    from services.i18n import lang
+    from services.tables import bilingual
+
+    try:
+        p = _close_preview(path, version, int(year))
+    except Exception as exc:  # noqa: BLE001 - shown, never a traceback; the approval itself refuses
+        st.warning(t("fu_preview_failed", err=str(exc).splitlines()[0]))
+        return
+    with st.expander(t("fu_close_preview", year=year, v=p.get("version", "—"), next=int(year) + 1), expanded=True):
+        if p["carried"]:
+            st.info(t("fu_close_preview_carried", year=year))
+        elif not p["changes"]:
+            st.info(t("fu_close_preview_nothing"))
+        else:
+            ch = close_moves.as_frame(p)
+            st.caption(t("fu_preview_caption"))
+            st.dataframe(pd.DataFrame({t("acc_col_name"): ch["region"].map(label), t("acc_col_year"): ch["year"].astype(str),
+                                       t("acc_col_entry"): ch["kind"].map(lambda k: t(f"fu_close_kind_{k}")),
+                                       t("acc_col_budget_change"): ch["amount"].map(lambda v: f"{v:+,.2f}")}),
+                         hide_index=True, width="stretch")
+            st.caption(t("fu_close_preview_reserve", amount=units.mass(p["reserve_change"])))
+        st.caption(t("fu_preview_untouched", what=("、" if lang() == "zh" else ", ").join(bilingual(u) for u in p["untouched"])))

@@ -135,6 +135,17 @@ TEXT.update({
     "fu_preview_skipped": ("已关账年份不受影响：{years}", "Closed years left untouched: {years}"),
     "fu_preview_untouched": ("批准不影响：{what}。", "The approval leaves alone: {what}."),
     "fu_preview_failed": ("无法生成预览：{err}", "No preview: {err}"),
+    "fu_close_preview": ("批准前预览：批准 {year} 年度决算第 {v} 版将如何改变 {next} 年预算",
+                         "Before approving: what approving the {year} close, version {v}, changes in the {next} budgets"),
+    "fu_close_preview_nothing": ("批准不会改变任何预算（所有城市均在容差范围内，或调节已写入）。",
+                                 "Approving changes no budget (every city within tolerance, or the adjustments are already written)."),
+    "fu_close_preview_reserve": ("预留储备变化：{amount}（扣减流入储备，结转由储备释放）。",
+                                 "Reserve change: {amount} (deductions flow into the reserve, carry-overs are released from it)."),
+    "fu_close_preview_carried": ("{year} 年为规划期最后一年：调节结转至下一规划期，记录在案，不写入账目。",
+                                 "{year} is the plan's last year: the adjustments are carried into the next period, recorded, no ledger entry."),
+    "fu_close_kind_transfer": ("扣减（转入储备）", "deduction (into the reserve)"),
+    "fu_close_kind_reserve_release": ("结转（储备释放）", "carry-over (from the reserve)"),
+    "fu_close_kind_adjustment": ("调减省总量（储备已满）", "off the province total (reserve at its cap)"),
 })
 TEXT.update({
     "fu_targets": ("上级下达目标", "Targets handed down"),

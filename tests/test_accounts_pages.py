@@ -69,8 +69,14 @@ def test_admin_approves_from_the_page_and_a_viewer_cannot(wh, env_db):
     assert not [b for b in viewer.button if b.key in ("acc_approve", "acc_reclose")]
     with pytest.raises(users.PermissionDenied):          # the action itself re-checks, server side
         av.approve(str(wh), "看客", 2025)
+    assert not [e for e in viewer.expander if "批准前预览" in e.label]
     admin = _as("annual_accounts", "省管理员", "admin")
     assert "尚未批准" in texts(admin)
+    preview = [e for e in admin.expander if e.label.startswith("批准前预览：批准 2025 年度决算")]
+    assert preview and "2026 年预算" in preview[0].label            # what approving changes, before the click
+    shown = texts(admin)
+    assert ("批准不会改变任何预算" in shown) or ("预算变化（万吨）" in str([d.value.columns for d in admin.dataframe]))
+    assert "批准不影响：" in shown
     admin.button(key="acc_approve").click().run()
     assert not admin.exception
     with db.connect(wh) as con:

@@ -10,7 +10,7 @@ import pytest
 
 import budget
 from cli.main import main
-from monitor import accounts
+from monitor import accounts, close_moves
 from reports import accounts_doc
 from warehouse import budget_books, closes, db, store, users
 from tests.tool_util import require_tool
@@ -105,6 +105,18 @@ def test_reclose_after_a_revision_shows_the_difference_and_approval_is_admin_onl
     assert len(_ledger(wh)) == len(before)
     with pytest.raises(users.PermissionDenied):
         accounts.approve(wh, 2025, "nobody")
+    # the preview before the click: SF12's 2026 budget moves by the difference of the two versions' adjustments
+    preview = close_moves.preview(wh, 2025)
+    delta = new["adjustment"] - rows.loc["SF12", "adjustment"]
+    shown = {c["region"]: c for c in preview["changes"]}
+    # every city's 2026 budget moves by (version 2's adjustment − version 1's, already applied); SF12 the most
+    v2 = {r["region"]: r["adjustment"] for r in out["regions"] if r["region"] != "SF"}
+    expected = {r: v2[r] - rows.loc[r, "adjustment"] for r in v2 if abs(v2[r] - rows.loc[r, "adjustment"]) > 0.005}
+    assert preview["version"] == 2 and not preview["carried"] and set(shown) == set(expected)
+    assert {r: c["amount"] for r, c in shown.items()} == pytest.approx(expected, abs=0.011)
+    assert {c["year"] for c in shown.values()} == {2026} and shown["SF12"]["amount"] == pytest.approx(delta, abs=0.011)
+    assert preview["reserve_change"] == pytest.approx(-sum(expected.values()), abs=0.02)  # the five-year total kept
+    assert len(_ledger(wh)) == len(before)                                       # the preview wrote nothing
     assert main(["--db", str(wh), "close", "--year", "2025", "--approve", "--user", "省管理员"]) == 0
     after = _ledger(wh)
     moved = after.iloc[len(before):]
@@ -113,7 +125,6 @@ def test_reclose_after_a_revision_shows_the_difference_and_approval_is_admin_onl
     assert budget.check_balanced(bal)
     b26 = budget.region_budgets(bal).set_index(["region", "year"])["budget"]
     b26_before = budget.region_budgets(budget.apply(budget.entries_from_frame(before))).set_index(["region", "year"])["budget"]
-    delta = new["adjustment"] - rows.loc["SF12", "adjustment"]
     assert b26[("SF12", 2026)] - b26_before[("SF12", 2026)] == pytest.approx(delta, abs=0.011)
     assert bal.totals.set_index("year").loc[2026, "province_total"] == pytest.approx(
         budget.apply(budget.entries_from_frame(before)).totals.set_index("year").loc[2026, "province_total"])
