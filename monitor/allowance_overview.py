@@ -113,10 +113,11 @@ def publishable(db_path: str | os.PathLike, on: date | None = None) -> dict[str,
         rules = allowances.rules_in_force(con, on)
     cols = ["code", "name_zh", "name_en", "region", "sector", "market", "local_addition", "local_criterion", "local_reason", "gases"]
     listing = reg[reg["market"].isin(allowances.COVERED)][cols]
-    comp = [allowances.compliance(db_path, y, on) for y in years if al.deadline(y, rules["allowance.surrender_deadline"]) < on]
+    comp = [allowances.compliance(db_path, y, on).assign(year=y) for y in years
+            if al.deadline(y, rules["allowance.surrender_deadline"]) < on]
     return {"list": listing.reset_index(drop=True),
             "results": results[["year", "code", "preallocated", "trued_up", "adjusted", "issued"]] if len(results) else results,
             "advances": adv[["advance_id", "code", "year", "amount", "cap", "reason", "recorded_at"]],
             "buybacks": ops[ops["kind"] == "buyback"][["year", "amount", "price", "reason", "recorded_at"]],
-            "compliance": pd.concat(comp, ignore_index=True)[["code", "name_zh", "name_en", "verified", "surrendered", "shortfall",
+            "compliance": pd.concat(comp, ignore_index=True)[["year", "code", "name_zh", "name_en", "verified", "surrendered", "shortfall",
                                                                "status"]] if comp else pd.DataFrame()}

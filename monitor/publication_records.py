@@ -2,7 +2,7 @@
 totals and city allocations, the approved key-emitter list, separately-listed quota and advances in
 the books (approved by definition: a pending one is not in the ledger), each approved year close's
 adjustments with reasons, the quarterly bulletin, each five-year assessment with its consequences and
-capacity funds. Nothing internal: no user names (only the approving bodies), no drafts, no pending
+capacity funds, and the allowance year (``monitor.allowance_publication``). Nothing internal: no user names (only the approving bodies), no drafts, no pending
 items, no passwords. Each record becomes a notice's frozen content (``publication.site``)."""
 from __future__ import annotations
 
@@ -312,4 +312,6 @@ def collect(db_path: str | os.PathLike) -> tuple[list[dict], dict]:
         b = bodies(regions)
         records = (plan_records(con, names, b) + registry_records(con, names, b) + grant_records(con, names, b)
                    + close_records(con, names, b) + assessment_records(con, names, b))
-    return records + bulletin_records(db_path, names, b), b
+    from monitor.allowance_publication import allowance_records  # it builds on this module's helpers
+
+    return records + bulletin_records(db_path, names, b) + allowance_records(db_path, names, b), b

@@ -181,3 +181,30 @@ def test_a_pending_list_is_not_published_until_the_approver_confirms(published, 
     assert code == 0 and len(pub["corrections"]) == 1
     page = (tmp_path / "site2" / "notices" / f"{pub['corrections'][0]}.html").read_text(encoding="utf-8")
     assert "LOCAL-ADD-1" in page and "审定机关：示范省人民政府" in page and "省政府审定人" not in page
+
+
+def test_the_allowance_year_is_published(published):
+    from datetime import date
+
+    from monitor.allowance_publication import allowance_records
+    from monitor.publication_records import collect
+
+    site = published["site"]
+    joined = "\n".join(p.read_text(encoding="utf-8") for p in (site / "notices").glob("*.html"))
+    en = "\n".join(p.read_text(encoding="utf-8") for p in (site / "en" / "notices").glob("*.html"))
+    with db.connect(published["path"]) as con:
+        units = [r[0] for r in con.execute("SELECT DISTINCT code FROM allowance_ledger WHERE year = 2025").fetchall()]
+        issued = con.execute("SELECT sum(amount) FROM allowance_ledger WHERE year = 2025 AND kind IN "
+                             "('preallocation', 'trueup', 'adjustment')").fetchall()[0][0]
+        price = con.execute("SELECT price FROM allowance_reserve WHERE kind = 'buyback'").fetchall()[0][0]
+    assert units and "2025年度碳排放配额分配结果" in joined and "Allowance allocation for 2025" in en
+    assert all(u in joined for u in units)
+    assert f"{issued:,.0f}" in joined                                  # the year's issued total, from the ledger
+    assert f"{price:,.2f}" in joined and "省级配额回购" in joined       # the province's buy-back, with its price
+    assert "纳入碳排放权交易的重点排放单位" in joined and "地方市场" in joined and "Local market" not in joined
+    # compliance only once the surrender deadline has passed
+    _, b = collect(published["path"])
+    kinds = lambda on: {r["subject"] for r in allowance_records(published["path"], {}, b, on)}  # noqa: E731
+    assert "allowances:2025:compliance" not in kinds(date(2025, 6, 1))
+    late = [r for r in allowance_records(published["path"], {}, b, date(2030, 1, 1)) if r["subject"] == "allowances:2025:compliance"]
+    assert late and {row["code"] for row in late[0]["content"]["tables"][0]["rows"]} == set(units)
