@@ -69,16 +69,11 @@ def five_year_extras(db_path, start: int, end: int) -> dict:
 
 
 def plan_documents(db_path, plan_id: str, number: int) -> tuple[bytes, bytes]:
-    """(PDF, xlsx) of an approved plan version with the comments, objections and answers."""
-    from reports import plan_doc
+    """(PDF, xlsx) of an approved plan version: the same documents as the plan page's (comments, objections and
+    answers, the target handed down, the rules in force, both signatures)."""
+    from monitor import plan as mplan
 
-    with db.connect(db_path) as con:
-        v = plans.version(con, plan_id, number)
-        appr = plans.approvals(con, plan_id)
-        names = _names(con)
-    appr = appr[appr["version"] == number]
-    table = objection_tables(db_path, "plan", plan_id, names, plan_id)
-    return plan_doc.pdf(v, names, appr, objections=table), plan_doc.xlsx(v, names, appr, objections=table)
+    return mplan.document(db_path, plan_id, number)
 
 
 def plan_package(db_path, plan_id: str) -> dict:

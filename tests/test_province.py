@@ -163,6 +163,10 @@ def test_filing_a_plan_writes_a_verifiable_package_and_takes_one_receipt(wh, tmp
             "WHERE plan_id = ?)", [PLAN, PLAN]).fetchall()[0][0])
     assert data["total"] == pytest.approx(content["total"])
     assert sum(a["amount"] for a in data["allocations"]) == pytest.approx(sum(a["amount"] for a in content["allocations"]))
+    from openpyxl import load_workbook
+
+    book = load_workbook(out_dir / [n for n in names if n.endswith(".xlsx")][0])
+    assert {"异议与答复", "目标来源", "签署", "本省规则"} <= set(book.sheetnames)  # the same document as the plan page's
     fid = out["filing_id"]
     code, _, _ = cli_json(capsys, "--db", wh, "filings", "receipt", fid, "--text", "环气候备〔2026〕1号", "--user", ADMIN)
     assert code == 0
