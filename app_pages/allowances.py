@@ -29,7 +29,7 @@ m[0].metric(t("alw_n_national"), int((lst["market"] == "national").sum()))
 m[1].metric(t("alw_n_local"), int((lst["market"] == "local").sum()))
 m[2].metric(t("alw_n_additions"), int(lst["local_addition"].fillna(False).astype(bool).sum()))
 m[3].metric(t("alw_n_short"), int(comp["status"].isin(["short", "overdue"]).sum()) if len(comp) else 0)
-if not auth.can(path, "upload"):
+if not auth.can(path, forms.ANALYST):
     st.info(t("alw_sign_in"))
 
 tabs = st.tabs([t("alw_tab_list"), t("alw_tab_alloc"), t("alw_tab_comp"), t("alw_tab_adv"), t("alw_tab_market"), t("alw_tab_trade")])

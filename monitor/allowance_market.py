@@ -123,7 +123,7 @@ def record_trade(db_path: str | os.PathLike, *, year: int, from_region: str, to_
     entry = budget.new_entry("trade", year, amount, user=users.normalize_name(user), reason=_reason(reason),
                              from_region=from_region, to_region=to_region)
     with db.transaction(db_path) as con:
-        name = users.authorize(con, user, "budget_change")
+        name = users.authorize(con, user, "budget_trade")
         ledger_change.write_checked(con, budget.entries_to_frame([entry]))
         store.add_trade(con, entry.entry_id, entry.year, from_region, to_region, entry.amount, p, name)
     return entry

@@ -22,8 +22,8 @@ from warehouse import db, key_emitters, users
 
 #: Which permission of ``users.PERMISSIONS`` each allowance action needs (admin: the province's decisions;
 #: analyst: recording a unit's surrender and uploading prices).
-PERMISSION = {"manage": "budget_change", "advance": "budget_change", "buyback": "budget_change", "surrender": "upload",
-              "prices": "upload"}
+PERMISSION = {"manage": "allowance_manage", "advance": "allowance_advance", "buyback": "allowance_buyback",
+              "surrender": "allowance_surrender", "prices": "allowance_prices"}
 COVERED = ("national", "local")
 
 

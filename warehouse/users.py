@@ -62,6 +62,12 @@ PERMISSIONS = {                                             # action -> lowest r
     "assessment_action": "admin",     # rewards and accountability after an assessment
     "capacity_funds": "admin",        # capacity funding to cities
     "registry_approve": "admin",      # propose the key-emitter list for approval (审定)
+    "allowance_manage": "admin",      # coverage, pre-allocation, true-up, the stabilisation reserve (issue 18)
+    "allowance_advance": "admin",     # approve a unit's advance from next year's allowance
+    "allowance_buyback": "admin",     # the province's buy-back (market regulation)
+    "allowance_surrender": "analyst",  # record a unit's surrender
+    "allowance_prices": "analyst",    # upload market prices
+    "budget_trade": "admin",          # a regional budget trade between cities
 }
 MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 64
