@@ -97,6 +97,11 @@ MESSAGES = {
     "no_annual_total": ("{year} 年尚无配额发放，无法确定年度配额总量", "No allowances issued for {year}: no annual total yet"),
     "double_coverage": ("单位 {code} 满足全国碳市场纳入条件（{sector}、{gas}、年排放 ≥ {threshold} 万吨），已纳入全国市场的同一气体与行业不得再由地方市场分配",
                         "Unit {code} meets the national market's criterion ({sector}, {gas}, ≥ {threshold} 10k t a year): the same gas and sector cannot also be allocated by the local market"),
+    "not_locally_covered": ("单位 {code}（{sector_zh}、{gas}）不在本省地方市场 {year} 年的覆盖范围内：请先用 `allowances coverage` 纳入该行业与气体",
+                            "Unit {code} ({sector_en}, {gas}) is outside the province's local coverage for {year}: "
+                            "add the sector and gas with `allowances coverage` first"),
+    "below_local_threshold": ("单位 {code} 年排放 {co2:,.2f} 万吨，低于本省地方市场“{sector_zh}”的纳入门槛 {threshold} 万吨",
+                              "Unit {code} emits {co2:,.2f} 10k t a year, below the local market's threshold of {threshold} 10k t for '{sector_en}'"),
     "not_national_sector": ("全国碳市场尚未覆盖“{sector}”行业（{year} 年）", "The national market does not cover sector '{sector}' in {year}"),
     "no_benchmark": ("产品类别“{product}”在 {year} 年没有基准值", "Product '{product}' has no benchmark for {year}"),
     "sector_mismatch": ("单位 {code} 的行业“{sector}”与产品类别“{product}”（{expected}）不符",
@@ -265,6 +270,32 @@ def coverage_conflicts(units: pd.DataFrame, year: int, coverage: pd.DataFrame = 
         if shared and co2 >= threshold:
             rows.append({"code": u.code, "reason": "double_coverage",
                          "params": {"code": u.code, "sector": sector, "gas": ",".join(shared), "threshold": threshold}})
+    return pd.DataFrame(rows, columns=["code", "reason", "params"])
+
+
+def outside_local_coverage(units: pd.DataFrame, year: int, local: pd.DataFrame) -> pd.DataFrame:
+    """Units of the local market that the province's own coverage (``local``: sector, gases, threshold, from_year)
+    does not take in for ``year``: their sector is not covered (yet), none of their gases is, or they emit less
+    than the sector's local threshold (万吨, when one is set). A province that has set no local coverage is not
+    checked. ``units`` as for ``coverage_conflicts``. Returns code, reason, params."""
+    rows = []
+    if local is None or local.empty:
+        return pd.DataFrame(rows, columns=["code", "reason", "params"])
+    cov = local[pd.to_numeric(local["from_year"], errors="coerce") <= int(year)]
+    by_sector = {canonical_sector(r.sector): (gas_set(r.gases), r.threshold) for r in cov.itertuples()}
+    for u in units[units["market"] == "local"].itertuples():
+        sector = canonical_sector(u.sector)
+        gases = gas_set(getattr(u, "gases", "") or "CO2")
+        params = {"code": u.code, "sector_zh": sector_label(sector, "zh"), "sector_en": sector_label(sector, "en"),
+                  "gas": ",".join(sorted(gases)), "year": int(year)}
+        if sector not in by_sector or not (gases & by_sector[sector][0]):
+            rows.append({"code": u.code, "reason": "not_locally_covered", "params": params})
+            continue
+        threshold = by_sector[sector][1]
+        co2 = float(u.co2) if pd.notna(u.co2) else None
+        if threshold is not None and pd.notna(threshold) and co2 is not None and co2 < float(threshold):
+            rows.append({"code": u.code, "reason": "below_local_threshold",
+                         "params": {**params, "co2": co2, "threshold": float(threshold)}})
     return pd.DataFrame(rows, columns=["code", "reason", "params"])
 
 

@@ -62,10 +62,14 @@ def _figures(reg: pd.DataFrame, yrs: pd.DataFrame, year: int, verified_only: boo
     return f
 
 
-def _conflicts(reg: pd.DataFrame, yrs: pd.DataFrame, year: int) -> pd.DataFrame:
+def _conflicts(reg: pd.DataFrame, yrs: pd.DataFrame, year: int, local: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Local-market units refused for ``year``: those the national market takes, and those outside the
+    province's own coverage (``local``, the current coverage version)."""
     mean = yrs[yrs["year"] <= year].groupby("code")["co2"].mean()
     units = reg.assign(co2=reg["code"].map(mean), sector=reg["sector_key"])
-    return al.coverage_conflicts(units, year)
+    national = al.coverage_conflicts(units, year)
+    outside = al.outside_local_coverage(units[~units["code"].isin(national["code"])], year, local)
+    return pd.concat([national, outside], ignore_index=True) if len(outside) else national
 
 
 def _refusals(conflicts: pd.DataFrame) -> list[dict]:
@@ -102,7 +106,7 @@ def preallocate(db_path: str | os.PathLike, year: int, user: str | None) -> dict
         name = users.authorize(con, user, PERMISSION["manage"])
         rules = rules_in_force(con)
         reg, yrs = _list(con)
-        conflicts = _conflicts(reg, yrs, year)
+        conflicts = _conflicts(reg, yrs, year, store.coverage(con))
         done = store.holdings(con, year)
         done = set(done.loc[done["preallocated"].notna(), "code"])
         last = _figures(reg, yrs, year - 1)
@@ -137,7 +141,7 @@ def trueup(db_path: str | os.PathLike, year: int, user: str | None) -> dict:
         name = users.authorize(con, user, PERMISSION["manage"])
         rules = rules_in_force(con)
         reg, yrs = _list(con)
-        conflicts = _conflicts(reg, yrs, year)
+        conflicts = _conflicts(reg, yrs, year, store.coverage(con))
         fig = _figures(reg, yrs, year, verified_only=True)
         fig = fig[~fig["code"].isin(conflicts["code"])]
         hold = store.holdings(con, year)

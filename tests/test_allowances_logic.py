@@ -113,6 +113,28 @@ def test_national_unit_is_never_also_allocated_by_the_local_market():
     assert "local_big" in msg.message("en") and "不得再由地方市场分配" in msg.message("zh")
 
 
+def test_a_local_unit_outside_the_provinces_own_coverage_is_refused():
+    units = pd.DataFrame({"code": ["chem_ok", "chem_ch4", "chem_small", "glass", "later", "nat"],
+                          "sector": ["化工", "chemical", "化工", "玻璃", "造纸", "power"],
+                          "market": ["local", "local", "local", "local", "local", "national"],
+                          "gases": ["CO2", "CH4", "CO2", "CO2", "CO2", "CO2"], "co2": [3.0, 3.0, 0.5, 9.0, 9.0, 900.0]})
+    local = pd.DataFrame({"sector": ["化工", "造纸"], "gases": ["CO2", "CO2"], "threshold": [1.0, None],
+                          "from_year": [2024, 2026]})
+    got = al.outside_local_coverage(units, 2025, local)
+    assert dict(zip(got["code"], got["reason"])) == {
+        "chem_ch4": "not_locally_covered",        # 化工 is covered for CO2 only
+        "chem_small": "below_local_threshold",    # 0.5 < 1.0 万吨
+        "glass": "not_locally_covered",           # 玻璃 is not covered at all
+        "later": "not_locally_covered"}           # 造纸 only from 2026; a national unit is not the local market's
+    assert "later" not in set(al.outside_local_coverage(units, 2026, local)["code"])
+    assert al.outside_local_coverage(units, 2025, local.iloc[0:0]).empty    # no local coverage set: not checked
+    row = got.set_index("code").loc["glass"]
+    msg = al.AllowanceError(row["reason"], row["params"])
+    assert "玻璃" in msg.message("zh") and "glass" in msg.message("en") and "玻璃" not in msg.message("en")
+    small = got.set_index("code").loc["chem_small"]
+    assert "0.50" in al.AllowanceError(small["reason"], small["params"]).message("zh")
+
+
 def test_carbon_efficiency_grades_at_the_edges():
     # sector mean = Σ co2 / Σ output = 10 / 10 = 1.0, so K = intensity
     f = pd.DataFrame({"code": list("abcdefg"), "sector": ["s"] * 6 + ["t"], "co2": [0.6, 0.8, 1.2, 2.0, 2.4, 3.0, 5.0],

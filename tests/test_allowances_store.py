@@ -306,3 +306,21 @@ def test_local_coverage_is_versioned(wh, capsys):
         from warehouse import allowances as astore
 
         assert sorted(astore.coverage_history(con)["version"].unique()) == [1, 2, 3]
+
+
+def test_preallocation_refuses_a_local_unit_the_provinces_coverage_leaves_out(wh, capsys):
+    assert run(capsys, *db_args(wh, "allowances", "coverage", "--sector", "化工", "--gases", "CO2", "--criterion",
+                                "年排放 2.6 万吨以上", "--threshold", "2.6", "--from-year", "2024", "--user", "x"))[0] == 0
+    code, out, err = run(capsys, *db_args(wh, "allowances", "preallocate", "--year", "2025", "--user", "x", "--json"))
+    assert code == 0, err
+    res = json.loads(out)
+    assert {u["code"] for u in res["units"]} == {"C1"}                       # the gas station (电力, local) is left out
+    refused = {r["code"]: r for r in res["refused"]}
+    assert set(refused) == {"G1"} and "地方市场 2025 年的覆盖范围" in refused["G1"]["reason_zh"]
+    # once the province covers it, the next pre-allocation takes it in
+    assert run(capsys, *db_args(wh, "allowances", "coverage", "--sector", "电力", "--gases", "CO2", "--criterion",
+                                "燃气分布式", "--threshold", "1", "--from-year", "2024", "--user", "x"))[0] == 0
+    code, out, err = run(capsys, *db_args(wh, "allowances", "preallocate", "--year", "2025", "--user", "x", "--json"))
+    assert code == 0, err
+    assert {u["code"] for u in json.loads(out)["units"]} == {"G1"}
+    assert json.loads(out)["units"][0]["preallocated"] == pytest.approx(GAS_PRE, abs=0.5)
