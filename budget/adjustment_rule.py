@@ -83,11 +83,27 @@ def rule_text(rule: dict | None = None, lang: str = "zh") -> list[str]:
 RULE_TEXT = {"zh": rule_text(None, "zh"), "en": rule_text(None, "en")}
 
 
-def _reason(kind: str, dev: float, amount: float, capped: bool, lang: str, r: dict, debt: float = 0.0) -> str:
+def _debt_words(debt_in: float, debt: float) -> tuple[str, str]:
+    """What the reason says of debts: one brought in from earlier closes (``debt_in``) and what is still owed
+    after this one (``debt``) — a debt this close creates is not called an earlier year's."""
+    prior, owed = debt_in > 0.005, debt > 0.005
+    if prior and owed:
+        return (f"；含以前年度欠账 {debt_in:,.2f} 万吨，尚欠 {debt:,.2f} 万吨结转下一年度决算",
+                f"; includes {debt_in:,.2f} (10^4 t) owed from earlier closes, {debt:,.2f} (10^4 t) still owed and carried to the next close")
+    if owed:
+        return (f"；超出上限的 {debt:,.2f} 万吨作为欠账结转下一年度决算",
+                f"; {debt:,.2f} (10^4 t) beyond the cap is carried as a debt to the next close")
+    if prior:
+        return (f"；含以前年度欠账 {debt_in:,.2f} 万吨（已还清）",
+                f"; includes {debt_in:,.2f} (10^4 t) owed from earlier closes (now repaid)")
+    return "", ""
+
+
+def _reason(kind: str, dev: float, amount: float, capped: bool, lang: str, r: dict, debt: float = 0.0,
+            debt_in: float = 0.0) -> str:
     band, dcap = r["no_change_band"], r["deduction_cap_share"]
     pct = "—" if dev is None or not np.isfinite(dev) else f"{dev:+.1%}"
-    debt_zh = f"；含以前年度欠账，尚欠 {debt:,.2f} 万吨结转下一年度" if debt > 0.005 else ""
-    debt_en = f"; prior debt included, {debt:,.2f} (10^4 t) still owed and carried to the next close" if debt > 0.005 else ""
+    debt_zh, debt_en = _debt_words(debt_in, debt) if kind == "deduction" else ("", "")
     if lang == "zh":
         return {
             "none": f"偏差 {pct}，在 ±{band:.0%} 容差内，不作调整",
@@ -179,8 +195,8 @@ def propose(frame: pd.DataFrame, reserve_next: float | None = None, rule: dict |
         "proposed_next_budget": np.where(np.isfinite(nxt), nxt + amounts, np.nan), "capped": capped, "debt": debt_out,
     })
     out.loc[out["adjustment"] == 0, "adjustment"] = 0.0
-    out["reason_zh"] = [_reason(k, d, abs(a), c, "zh", r, b) for k, d, a, c, b in zip(kinds, dev, amounts, capped, debt_out)]
-    out["reason_en"] = [_reason(k, d, abs(a), c, "en", r, b) for k, d, a, c, b in zip(kinds, dev, amounts, capped, debt_out)]
+    out["reason_zh"] = [_reason(k, d, abs(a), c, "zh", r, b, bi) for k, d, a, c, b, bi in zip(kinds, dev, amounts, capped, debt_out, debt_in)]
+    out["reason_en"] = [_reason(k, d, abs(a), c, "en", r, b, bi) for k, d, a, c, b, bi in zip(kinds, dev, amounts, capped, debt_out, debt_in)]
     return out
 
 

@@ -55,6 +55,12 @@ def test_reasons_word_for_word():
     assert out.loc["C", "reason_zh"] == "盈余 -10.0%，超过 3%：结转 30.00 万吨至下一年（受结转上限或储备余额限制）"
     assert out.loc["J", "reason_zh"].startswith("偏差 +0.0%，偿还以前年度欠账：下一年预算扣减 50.00 万吨（已达上限：下一年预算的 5%）")
     assert "尚欠 30.00 万吨" in out.loc["J", "reason_zh"] and "30.00 (10^4 t) still owed" in out.loc["J", "reason_en"]
+    assert "含以前年度欠账 80.00 万吨" in out.loc["J", "reason_zh"]
+    # A's debt is made by this close: it is not called an earlier year's
+    assert out.loc["A", "reason_zh"].endswith("；超出上限的 50.00 万吨作为欠账结转下一年度决算")
+    assert "以前年度" not in out.loc["A", "reason_zh"] and "earlier closes" not in out.loc["A", "reason_en"]
+    assert out.loc["I", "reason_zh"].endswith("；含以前年度欠账 50.00 万吨（已还清）")
+    assert "欠账" not in out.loc["E", "reason_zh"]
     assert out.loc["D", "reason_zh"] == "超支 +10.0%，但承担经批准的单列重大项目：免于扣减，转入项目全生命周期评估"
     assert out.loc["G", "reason_en"] == "No budget for next year yet: nothing to adjust"
     assert out.loc["F", "reason_zh"] == "缺少核算排放或预算，无法决算"
