@@ -33,7 +33,8 @@ CSS = """
   width:100% !important;height:100% !important;max-width:none !important;}
 [class*="st-key-wv_card_"] [data-testid="stPageLink"],[class*="st-key-wv_card_"] [data-testid="stPageLink"] > div,
 [class*="st-key-wv_card_"] [data-testid="stPageLink"] a{width:100% !important;height:100% !important;max-width:none !important;}
-[class*="st-key-wv_card_"] [data-testid="stPageLink"] a{display:block;opacity:0;margin:0 !important;padding:0 !important;}
+[class*="st-key-wv_card_"] [data-testid="stPageLink"],[class*="st-key-wv_card_"] [data-testid="stPageLink"] *{margin:0 !important;padding:0 !important;}
+[class*="st-key-wv_card_"] [data-testid="stPageLink"] a{display:block;opacity:0;}
 [class*="st-key-wv_card_"]:hover .wv-card{box-shadow:0 2px 8px rgba(0,0,0,.18);}
 </style>
 """
