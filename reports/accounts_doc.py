@@ -206,7 +206,10 @@ def five_year_tables(rows: pd.DataFrame, fuels: pd.DataFrame, closes: pd.DataFra
                                "权重": [w for w, _ in evaluation.INDICATORS.values()],
                                "来源": ["数据计算" if s == "computed" else "评分录入" for _, s in evaluation.INDICATORS.values()]})}
     if sectors is not None and len(sectors):
-        out["分行业（重点排放单位）"] = sectors.rename(columns={"region": "地区", "sector": "行业", "co2": "排放（万吨）"})
+        from budget.allowances import canonical_sector, sector_label  # sector names, never codes, in the Chinese document
+
+        named = sectors.assign(sector=sectors["sector"].map(lambda v: sector_label(canonical_sector(v), "zh")))
+        out["分行业（重点排放单位）"] = named.rename(columns={"region": "地区", "sector": "行业", "co2": "排放（万吨）"})
     if closes is not None and len(closes):
         c = closes.pivot_table(index="region", columns="year", values="accounted", aggfunc="sum")
         c.columns = [f"{y}年" for y in c.columns]
@@ -244,7 +247,7 @@ def five_year_pdf(rows: pd.DataFrame, fuels: pd.DataFrame, start: int, end: int,
         cities = pd.concat([ranked.head(CHART_CITIES // 2), ranked.tail(CHART_CITIES // 2)])
     data = [{"城市": n, "得分": float(s)} for n, s in zip(_name(cities), cities["score"]) if pd.notna(s)]
     images = {"scores.png": spec_png(_bar(data, "城市", "得分", "综合得分（满分 100）", sort="-y"))} if data else {}
-    body += tp.heading(FIVE_YEAR_HEADINGS["ranking"]) + (tp.image("scores.png") if data else "") + tp.table(t["排名"], digits=1)
+    body += tp.heading(FIVE_YEAR_HEADINGS["ranking"]) + (tp.image("scores.png") if data else "") + tp.table(t["排名"], digits={"排名": 0, "综合得分": 1, "有数据指标权重": 2})
     if actions is not None or funds is not None or objections is not None:
         from reports import province_doc
 

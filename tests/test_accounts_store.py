@@ -180,6 +180,12 @@ def test_reports_pdf_has_the_chinese_headings_and_totals(wh, tmp_path):
     for h in accounts_doc.FIVE_YEAR_HEADINGS.values():
         assert h in text5
     assert f"{total:,.1f}" in text5 and "优秀" in text5 + "良好合格不合格"
+    import re
+
+    first = five[~five["is_province"].astype(bool)].sort_values("rank").iloc[0]
+    line = [ln for ln in text5.splitlines() if f" {first['region']} " in f" {ln} " and re.match(r"\s*1(\.0)?\s", ln)]
+    assert line and re.match(r"\s*1\s", line[0]), line          # ranks are whole numbers: "1", never "1.0"
+    assert not re.search(r"\b(power|steel|cement|chemical|petrochemical|aviation)\b", text5)   # no sector codes
     # a provisional close says so on its first page
     pdf26 = tmp_path / "p.pdf"
     assert main(["--db", str(wh), "close", "--year", "2026", "--pdf", str(pdf26)]) == 0
