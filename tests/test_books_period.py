@@ -73,14 +73,19 @@ class BooksOverAPeriod(RuleBasedStateMachine):
         self.total_change_allowed = True
         self.period_total_only = False
 
-    @initialize()
-    def setup(self):
+    @initialize(reserve=st.sampled_from([0.0, 0.02, 0.03, 0.05]), approve=st.sampled_from([True, True, False]))
+    def setup(self, reserve, approve):
+        """A fresh warehouse; most runs start from a drafted and approved first version, so that every later
+        step (closes, advances, revisions and their approvals) works on books that hold a plan."""
         base = Path(BooksOverAPeriod.tmp)
         src = _template(base)
         n = len(list(base.glob("run_*.duckdb")))
         self.path = base / f"run_{n}.duckdb"
         shutil.copy(src, self.path)
         self._snapshot(allowed=True)
+        self.draft(reserve)
+        if approve and self.plan is not None:
+            self.approve(True)
 
     # ------------------------------------------------------------------ helpers
     def _snapshot(self, allowed: bool, period_only: bool = False):
@@ -154,6 +159,23 @@ class BooksOverAPeriod(RuleBasedStateMachine):
         before = _year_state(bal, year)
         if self._try(accounts.approve, self.path, year, "adm1") is not None:
             self.closed_state[year] = before
+
+    @precondition(lambda self: bool(self.closed_state))
+    @rule(how=st.sampled_from(["transfer", "advance", "revision"]))
+    def touch_a_closed_year(self, how):
+        """Another stage tries to write into a closed year: a transfer, an advance from it, or a revision of the
+        plan that changes every year (the approval must skip the closed ones)."""
+        year = min(self.closed_state)
+        if how == "revision":
+            self.revise_and_approve(1.05)
+            return
+        self._snapshot(allowed=False, period_only=how == "advance")
+        if how == "transfer":
+            self._try(ledger_change.record_entry, self.path, type="transfer", year=year, amount=1.0, user="adm1",
+                      reason="transfer", from_region=CITIES[0], to_region=CITIES[1])
+        else:
+            self._try(ledger_change.record_entry, self.path, type="advance", year=year, amount=1.0, user="adm1",
+                      reason="advance", to_region=CITIES[0])
 
     @rule(city=st.sampled_from(CITIES), year=st.sampled_from(YEARS[:-1]), share=st.sampled_from([0.01, 0.04, 0.2]))
     def advance(self, city, year, share):
