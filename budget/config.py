@@ -227,8 +227,8 @@ LEDGER_ERROR_MESSAGES = {
         "en": "Reserve and separately-listed quota for {year} ({claimed:.2f}) exceed the province total {total:.2f}",
     },
     "reserve_over_cap": {
-        "zh": "{year}年储备将达省级总量的 {share:.1%}，超过规则上限 {cap:.0%}",
-        "en": "The {year} reserve would reach {share:.1%} of the province total, above the rules' cap {cap:.0%}",
+        "zh": "{year}年储备将达省级总量的 {share:.2%}，超过规则上限 {cap:.1%}",
+        "en": "The {year} reserve would reach {share:.2%} of the province total, above the rules' cap {cap:.1%}",
     },
     "parent_account": {
         "zh": "“{region}”是上级地区，不是预算账户：调剂只能在下级地区与储备之间进行",

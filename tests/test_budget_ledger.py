@@ -246,3 +246,11 @@ def test_plan_from_intensity_units_and_entries_balance():
     on_top = apply(plan_entries(plan_handed_down("P", {2026: 1000.0}), sh, user="u", separately_listed_within_total=False,
                                 separately_listed=[{"year": 2026, "region": "C", "project": "X", "amount": 10.0}]))
     assert on_top.totals["province_total"].iloc[0] == pytest.approx(1010.0)
+
+
+def test_the_reserve_cap_refusal_shows_a_share_just_above_the_cap_as_above_it():
+    from budget import LedgerError
+
+    e = LedgerError("reserve_over_cap", {"year": 2021, "share": 0.0504, "cap": 0.05})
+    assert "5.04%" in e.message("zh") and "5.0%" in e.message("zh")      # not "5.0% … above the cap 5%"
+    assert e.message("en") == "The 2021 reserve would reach 5.04% of the province total, above the rules' cap 5.0%"
