@@ -26,7 +26,12 @@ def plan_app(tmp_path_factory):
 
 def _sign_in(page, url, name):
     page.goto(f"{url}/plan")
-    wait_rendered(page, "碳预算编制")
+    wait_rendered(page, "碳预算编制", timeout=60000)
+    try:  # a loaded machine can take a while to draw the sidebar's form after the page's title
+        page.get_by_label("用户名").wait_for(timeout=60000)
+    except Exception as exc:  # noqa: BLE001 - re-raised with what the page showed instead
+        raise AssertionError("no sign-in form; the sidebar shows: "
+                             + page.locator("[data-testid='stSidebar']").inner_text()[:800]) from exc
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(PW)
     page.get_by_role("button", name="登录").click()
@@ -36,6 +41,8 @@ def _sign_in(page, url, name):
 def _sign_out(page):
     page.get_by_role("button", name="退出登录").click()
     page.get_by_label("用户名").wait_for(timeout=60000)  # the sign-in form is back before the next page load
+    page.wait_for_function(  # and that run has ended, so the script deleting the cookie has been sent
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
 
 
 def _pick(page, plan_id):
