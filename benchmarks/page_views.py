@@ -20,7 +20,10 @@ Target on this 2-core machine: ≤ 0.1 CPU-s per view; upload usable ≤ 3 s aft
 The machine is shared with other work: the load average at each measurement is printed beside it. The
 simulated viewers' Chromium runs on the same two cores as the server (page times are then mostly the
 browsers' own rendering); `--browser-nice 19` lowers the browsers' priority so the server is served first,
-as it would be with the viewers' browsers on their own machines — run both and report both.
+as it would be with the viewers' browsers on their own machines — run both and report both. `--pin` goes
+further: the server (and the write workers it starts) on core 0, every browser on core 1 (the analyst's at
+normal priority, the viewers' at `--browser-nice`), so the server has a core of its own, as a real server has
+while its viewers' browsers run elsewhere.
 """
 from __future__ import annotations
 
@@ -48,13 +51,16 @@ USABLE_TARGET = 3.0
 TIMEOUT_MS = 180_000
 AS_OF = "2026-10"
 TICK = os.sysconf("SC_CLK_TCK")
-BROWSER = {"executable": CHROMIUM}   # or a `nice` wrapper around it (--browser-nice)
+BROWSER = {"executable": CHROMIUM, "own": CHROMIUM}   # or wrappers (--browser-nice, --pin)
+PIN = {"server": None}   # the cores the server runs on (--pin)
 
 
-def niced_chromium(level: int, folder: Path) -> str:
-    """A wrapper that starts Chromium (and so every renderer it forks) at a lower CPU priority."""
-    wrapper = folder / "chromium-niced"
-    wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(level)} {CHROMIUM} "$@"\n')
+def chromium_wrapper(folder: Path, name: str, level: int = 0, cores: str | None = None) -> str:
+    """A wrapper that starts Chromium (and so every renderer it forks) at a lower CPU priority and/or on
+    given cores."""
+    wrapper = folder / name
+    prefix = (f"taskset -c {cores} " if cores else "") + (f"nice -n {int(level)} " if level else "")
+    wrapper.write_text(f'#!/bin/sh\nexec {prefix}{CHROMIUM} "$@"\n')
     wrapper.chmod(0o755)
     return str(wrapper)
 
@@ -90,6 +96,8 @@ def server(db_path: Path, root: Path):
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.address",
                              "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
                              "--browser.gatherUsageStats", "false"], cwd=root, env=env, stdout=log, stderr=log)
+    if PIN["server"] is not None:
+        os.sched_setaffinity(proc.pid, PIN["server"])  # its later children (write workers) inherit it
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -213,7 +221,7 @@ async def many_viewers(url: str, pid: int, cities: list[tuple[str, str]], k: int
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=BROWSER["executable"], headless=True, args=CHROMIUM_ARGS)
         # the analyst works in a browser of their own, at normal priority (the viewers' one may be niced)
-        own = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        own = await p.chromium.launch(executable_path=BROWSER["own"], headless=True, args=CHROMIUM_ARGS)
         analyst = await own.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         up_page = await sign_in_and_open_upload(analyst, url, user, password)
         started = asyncio.Event()
@@ -268,6 +276,8 @@ def main() -> None:
     ap.add_argument("--browser-nice", type=int, default=0,
                     help="run the simulated viewers' Chromium at this `nice` level (e.g. 19: the viewers' browsers "
                          "yield the cores to the server, as browsers on the viewers' own machines would)")
+    ap.add_argument("--pin", action="store_true",
+                    help="the server on core 0, every browser on core 1 (needs 2 cores)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         run(args, Path(folder))
@@ -296,10 +306,15 @@ def run(args, tmp: Path) -> None:
     users.add_user(path, "bench", "analyst", "bench-pass-1")
     cities = pick_cities(path)
     root = Path(args.root).resolve()
-    if args.browser_nice:
-        BROWSER["executable"] = niced_chromium(args.browser_nice, tmp)
+    cores = "1" if args.pin else None
+    if args.pin:
+        PIN["server"] = {0}
+        BROWSER["own"] = chromium_wrapper(tmp, "chromium-own", cores=cores)
+    if args.browser_nice or args.pin:
+        BROWSER["executable"] = chromium_wrapper(tmp, "chromium-viewers", args.browser_nice, cores)
     print(f"app from {root}; warehouse {len(cities)} cities; {os.cpu_count()} cores; load average now {loadavg()}; "
-          f"viewers' Chromium at nice {args.browser_nice} (the server at 0)")
+          f"viewers' Chromium at nice {args.browser_nice} (the server at 0)"
+          + ("; the server pinned to core 0, every browser to core 1" if args.pin else ""))
     with server(path, root) as (url, pid):
         cpu = asyncio.run(cpu_per_view(url, pid, cities, args.views))
         for kind, label in (("weather", "weather vane"), ("city", "city page")):
