@@ -52,7 +52,6 @@ TIMEOUT_MS = 180_000
 AS_OF = "2026-10"
 TICK = os.sysconf("SC_CLK_TCK")
 BROWSER = {"executable": CHROMIUM, "own": CHROMIUM}   # or wrappers (--browser-nice, --pin)
-PIN = {"server": None}   # the cores the server runs on (--pin)
 
 
 def chromium_wrapper(folder: Path, name: str, level: int = 0, cores: str | None = None) -> str:
@@ -88,16 +87,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db_path: Path, root: Path):
-    """The app as `carbon-budget serve` starts it; yields (url, pid of the Streamlit process)."""
+def server(db_path: Path, root: Path, cores: set[int] | None = None):
+    """The app as `carbon-budget serve` starts it (on ``cores`` if given); yields (url, pid of the Streamlit
+    process)."""
     port = free_port()
     env = dict(os.environ, CARBON_BUDGET_DB=str(db_path.resolve()), PYTHONPATH=str(root))
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.address",
                              "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
                              "--browser.gatherUsageStats", "false"], cwd=root, env=env, stdout=log, stderr=log)
-    if PIN["server"] is not None:
-        os.sched_setaffinity(proc.pid, PIN["server"])  # its later children (write workers) inherit it
+    if cores is not None:
+        os.sched_setaffinity(proc.pid, cores)  # its later children (write workers) inherit it
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -306,16 +306,15 @@ def run(args, tmp: Path) -> None:
     users.add_user(path, "bench", "analyst", "bench-pass-1")
     cities = pick_cities(path)
     root = Path(args.root).resolve()
-    cores = "1" if args.pin else None
+    browser_cores = "1" if args.pin else None
     if args.pin:
-        PIN["server"] = {0}
-        BROWSER["own"] = chromium_wrapper(tmp, "chromium-own", cores=cores)
+        BROWSER["own"] = chromium_wrapper(tmp, "chromium-own", cores=browser_cores)
     if args.browser_nice or args.pin:
-        BROWSER["executable"] = chromium_wrapper(tmp, "chromium-viewers", args.browser_nice, cores)
+        BROWSER["executable"] = chromium_wrapper(tmp, "chromium-viewers", args.browser_nice, browser_cores)
     print(f"app from {root}; warehouse {len(cities)} cities; {os.cpu_count()} cores; load average now {loadavg()}; "
           f"viewers' Chromium at nice {args.browser_nice} (the server at 0)"
           + ("; the server pinned to core 0, every browser to core 1" if args.pin else ""))
-    with server(path, root) as (url, pid):
+    with server(path, root, {0} if args.pin else None) as (url, pid):
         cpu = asyncio.run(cpu_per_view(url, pid, cities, args.views))
         for kind, label in (("weather", "weather vane"), ("city", "city page")):
             v = cpu[f"{kind}_cpu"]

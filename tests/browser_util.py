@@ -66,8 +66,13 @@ def browser_page():
             browser.close()
 
 
+def wait_idle(page, timeout: float = 30000) -> None:
+    """Wait until no run of the app is in progress."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
 def wait_rendered(page, text: str, timeout: float = 30000) -> None:
     """Wait until the app has finished a run and shows ``text``."""
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    wait_idle(page, timeout)

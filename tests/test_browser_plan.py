@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_util import CHROMIUM, browser_page, running_app, wait_rendered
+from tests.browser_util import CHROMIUM, browser_page, running_app, wait_idle, wait_rendered
 from tests.plan_util import demo_copy
 from warehouse import budget_books, db, plans, users
 
@@ -41,8 +41,7 @@ def _sign_in(page, url, name):
 def _sign_out(page):
     page.get_by_role("button", name="退出登录").click()
     page.get_by_label("用户名").wait_for(timeout=60000)  # the sign-in form is back before the next page load
-    page.wait_for_function(  # and that run has ended, so the script deleting the cookie has been sent
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+    wait_idle(page, 60000)  # and that run has ended, so the script deleting the cookie has been sent
 
 
 def _pick(page, plan_id):
