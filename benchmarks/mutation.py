@@ -120,13 +120,12 @@ _same("merge on region and year: the chosen frame has only those columns, the co
 _same("a chosen year is complete, so unstack already gives the month columns 1..12 in order",
       "budget.schedule.x_seasonal_pattern", 71)
 _same("the values are float already (monthly_frame casts them)", "budget.schedule.x_seasonal_pattern", 91)
-_same("axis=0 / nan=0.0 are numpy's defaults", "budget.schedule.x_seasonal_pattern", 140, 144, 152)
-_same("np.errstate only silences warnings", "budget.schedule.x_seasonal_pattern", 162, 163, 164, 165)
-_same("each row of the mean already sums to 1: dividing or multiplying by 1", "budget.schedule.x_seasonal_pattern", 193)
-_same("the dict already lists the columns in that order", "budget.schedule.x_seasonal_pattern", 216, 218)
-_same("an array of str: tolist() gives the same Python strings", "budget.schedule.x_seasonal_pattern", 226, 228)
+_same("axis=0 / nan=0.0 are numpy's defaults", "budget.schedule.x_seasonal_pattern", 149, 153, 161)
+_same("each row of the mean already sums to 1: dividing or multiplying by 1", "budget.schedule.x_seasonal_pattern", 188)
+_same("the dict already lists the columns in that order", "budget.schedule.x_seasonal_pattern", 211, 213)
+_same("an array of str: tolist() gives the same Python strings", "budget.schedule.x_seasonal_pattern", 221, 223)
 _same("np.arange of ints is int64 on the 64-bit platforms the project runs on",
-      "budget.schedule.x_seasonal_pattern", 238, 241)
+      "budget.schedule.x_seasonal_pattern", 233, 236)
 _same("a missing value becomes text that is not a month either way ('None', 'nan', 'XXXX')",
       "budget.whatif.x__month_numbers", 4, 6, 8)
 _same("fullmatch on text values leaves no missing value to fill; a bool Series gives a bool array",

@@ -53,7 +53,7 @@ def seasonal_pattern(monthly: pd.DataFrame, year: int, years: int = config.SEASO
             comb = h[h["span"].notna()].groupby(["region", "year"]).size()
             w[wide.index.isin(comb.index), :2] = np.nan
         pair_mean = np.add.reduceat(pair, first) / size
-        with np.errstate(invalid="ignore", divide="ignore"):  # a month no year reports alone: 0/0, NaN, set below
+        with np.errstate(invalid="ignore"):  # a month no year reports alone: 0/0 (NaN), set below
             mean = np.add.reduceat(np.nan_to_num(w, nan=0.0), first, axis=0) / np.add.reduceat(~np.isnan(w), first, axis=0)
             jan = mean[:, 0] / (mean[:, 0] + mean[:, 1])   # January's part of the pair from monthly years
         jan = np.where(np.isfinite(jan), jan, 0.5)          # no monthly year at all: half each

@@ -6,6 +6,7 @@ above +3% or P ≥ 0.5), never read from ``budget.config``: changing a constant 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -159,6 +160,16 @@ def test_seasonal_pattern_against_hand_computed_shares():
     assert by["Z"]["share"].tolist() == pytest.approx([1 / 12] * 12) and by["Z"]["n_years"].iloc[0] == 0
     assert by["J"]["cum_share"].tolist() == pytest.approx(np.cumsum(by["J"]["share"]).tolist()[:11] + [1.0])
     assert (p.groupby("region")["cum_share"].last() == 1.0).all()
+
+
+def test_seasonal_pattern_of_a_region_with_only_combined_pairs_warns_nothing():
+    """K reports January–February only as one value: its monthly mean of those two months is 0/0, expected and
+    replaced by the half-and-half split, so no RuntimeWarning may reach the caller."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = schedule.seasonal_pattern(_schedule_rows(), 2025)
+    k = p[p["region"] == "K"]
+    assert k["share"].tolist() == pytest.approx([1 / 7, 1 / 7] + [1 / 14] * 10, abs=1e-12)  # 4/14 split in halves
 
 
 @pytest.mark.parametrize("years, window", [(1, [2024]), (2, [2023, 2024]), (0, [2020, 2021, 2022, 2023, 2024]),
