@@ -22,6 +22,10 @@ def cmd_demo(args) -> int:
     from demo_province import build as demo
     from warehouse import users
 
+    problem = demo.as_of_problem(args.as_of)
+    if problem:  # refused before the warehouse is touched
+        print(f"refused: {problem}", file=sys.stderr)
+        return EXIT_REJECTED
     held = db.user_content(args.db_path)
     if held and not args.force:
         what = ", ".join(f"{k}: {v}" for k, v in held.items())

@@ -17,6 +17,7 @@ from demo_province.province_demo import build_province
 from monitor import nowcast_run
 from monitor.ledger_change import validate_entries
 from warehouse import budget_books, db, queries
+from demo_province.generator import default_as_of
 from demo_province.warehouse_build import build_demo
 
 PLAN_START, PLAN_YEARS = 2026, 5
@@ -58,8 +59,36 @@ def create_demo_plan(db_path: str | os.PathLike) -> int:
     return n
 
 
+def as_of_problem(as_of: str | None) -> str | None:
+    """Why the demo cannot be built as of ``as_of`` (None: it can). The demo's story is fixed: the period
+    before its plan is closed and its plan runs PLAN_START..; a month outside the plan's years has no open
+    year for its measures, advances and trades."""
+    if as_of is None:
+        return None
+    first, last = f"{PLAN_START}-01", f"{PLAN_START + PLAN_YEARS - 1}-12"
+    text = str(as_of).strip()
+    parts = text.split("-")
+    if (len(parts) != 2 or not all(p.isdigit() and p.isascii() for p in parts) or (len(parts[0]), len(parts[1])) != (4, 2)
+            or not 1 <= int(parts[1]) <= 12):
+        return f"--as-of must be a month YYYY-MM, got {text!r} / --as-of 须为年月 YYYY-MM，收到 {text!r}"
+    if not first <= text <= last:
+        return (f"--as-of {text} is outside the demo plan's years: choose a month from {first} to {last} / "
+                f"--as-of {text} 不在示范方案年度内：请选择 {first} 至 {last} 之间的月份")
+    return None
+
+
+def demo_as_of(today=None) -> str:
+    """The demo's default month: the last complete one, kept within the plan's years (a demo built in 2031
+    ends in 2030-12)."""
+    return min(max(default_as_of(today), f"{PLAN_START}-01"), f"{PLAN_START + PLAN_YEARS - 1}-12")
+
+
 def build(db_path: str | os.PathLike, n_cities: int = 12, as_of: str | None = None, seed: int = 20260101,
           co2_lag_months: int = 6, with_nowcast: bool = True, with_users: bool = False) -> dict:
+    problem = as_of_problem(as_of)
+    if problem:
+        raise ValueError(problem)
+    as_of = as_of or demo_as_of()
     info = build_demo(db_path, n_cities=n_cities, as_of=as_of, seed=seed, co2_lag_months=co2_lag_months)
     if with_nowcast:
         info["nowcast"] = nowcast_run.run_and_store(db_path)["model_run"]

@@ -129,3 +129,26 @@ def test_real_data_loads_with_its_negative_months_listed(tmp_path, capsys):
     code, out, _ = run(["--db", dbp, "ingest", str(REAL_DATA / "observations.csv"), "--accept-valid-rows", "--json"], capsys)
     res = json.loads(out)
     assert code == 0 and res["status"] == "partial" and res["rows_loaded"] > 20000
+
+
+@pytest.mark.parametrize("as_of, words", [("abc", "YYYY-MM"), ("2026-13", "YYYY-MM"), ("2026-1", "YYYY-MM"),
+                                          ("２０２６-０５", "YYYY-MM"),
+                                          ("2025-12", "2026-01 至 2030-12"), ("2031-01", "2026-01 to 2030-12")])
+def test_demo_as_of_outside_its_plan_is_refused_before_anything_is_written(tmp_path, capsys, as_of, words):
+    """The demo's plan runs 2026–2030 and the period before it is closed: a month outside those years (or not
+    a month) used to end in a traceback halfway through the build."""
+    path = tmp_path / "wh.duckdb"
+    code, _, err = run(["--db", str(path), "demo", "--as-of", as_of, "--no-nowcast"], capsys)
+    assert code == 1 and words in err and "Traceback" not in err
+    assert not path.exists()
+
+
+def test_demo_default_month_stays_inside_its_plan_years():
+    import datetime
+
+    from demo_province.build import as_of_problem, demo_as_of
+
+    assert demo_as_of(datetime.date(2026, 12, 5)) == "2026-11"
+    assert demo_as_of(datetime.date(2026, 1, 20)) == "2026-01"   # December 2025 is before the plan: its first month
+    assert demo_as_of(datetime.date(2032, 3, 1)) == "2030-12"    # after the plan: its last month
+    assert as_of_problem("2026-01") is None and as_of_problem("2030-12") is None and as_of_problem(None) is None
